@@ -1,0 +1,126 @@
+"""The restore-point manifest: a versioned, self-describing record of one archive.
+
+``list`` and ``show`` read only manifests.  The manifest is written last, so a
+restore point with a manifest is complete.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MANIFEST_VERSION = 1
+ARCHIVE_FORMAT = "tar+zstd"
+
+
+class Reason(StrEnum):
+    """Why a restore point was taken."""
+
+    MANUAL = "manual"
+    PRE_RESTORE = "pre-restore"
+    PUSH = "push"
+    PULL = "pull"
+    IMPORT = "import"
+    SCHEDULE = "schedule"
+
+
+class Scope(StrEnum):
+    """Which part of the site a file belongs to; a restore touches only the scopes a point has."""
+
+    USYNC = "usync"
+    VIEWS = "views"
+    STATIC = "static"
+    MEDIA = "media"
+
+
+class FileRecord(BaseModel):
+    """One archived file: site-relative path (forward slashes), size and SHA-256."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    size: int
+    sha256: str
+    scope: Scope
+
+
+class ItemRecord(BaseModel):
+    """One uSync item in the archive, as found by the item model."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_type: str
+    key: str | None
+    alias: str
+    path: str
+    action: str | None = None
+
+
+class ProblemRecord(BaseModel):
+    """A file archived as bytes that could not be read as a uSync item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int | None = None
+    problem: str
+
+
+class Manifest(BaseModel):
+    """Everything known about a restore point without opening its archive."""
+
+    manifest_version: int = MANIFEST_VERSION
+    id: str
+    created: datetime
+    reason: Reason = Reason.MANUAL
+    note: str = ""
+    created_by: str = ""
+    tool_version: str = ""
+    site_name: str = ""
+    usync_folder: str = ""
+    scopes: list[Scope] = Field(default_factory=list)
+    includes_media: bool = False
+    pinned: bool = False
+    archive_format: str = ARCHIVE_FORMAT
+    archive_name: str = "archive.tar.zst"
+    archive_size: int = 0
+    archive_sha256: str = ""
+    files: list[FileRecord] = Field(default_factory=list)
+    items: list[ItemRecord] = Field(default_factory=list)
+    problems: list[ProblemRecord] = Field(default_factory=list)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files)
+
+    @property
+    def content_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def summary(self) -> dict[str, object]:
+        """The fields ``list --json`` prints for each restore point."""
+        return {
+            "id": self.id,
+            "created": self.created.isoformat(),
+            "reason": self.reason.value,
+            "note": self.note,
+            "created_by": self.created_by,
+            "includes_media": self.includes_media,
+            "pinned": self.pinned,
+            "scopes": [s.value for s in self.scopes],
+            "size_bytes": self.archive_size,
+            "content_bytes": self.content_bytes,
+            "file_count": self.file_count,
+            "item_count": len(self.items),
+            "problem_count": len(self.problems),
+        }
+
+
+def new_restore_point_id(now: datetime | None = None) -> str:
+    """A sortable, unique id: UTC timestamp plus random suffix (newest sorts last)."""
+    import secrets
+
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"

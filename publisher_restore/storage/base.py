@@ -1,0 +1,111 @@
+"""The storage provider interface: a small object store every backend implements.
+
+Restore points are stored as named objects (``points/<id>/archive.tar.zst``,
+``points/<id>/manifest.json``).  A restore point exists only once its manifest
+exists, and the manifest is always written last, so a provider needs no
+transactions: atomic single-object writes and a no-overwrite mode are enough.
+
+Every method's contract is checked by ``tests/storage/conformance.py``, which
+each provider (local, memory, Azure) must pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import BaseModel, ConfigDict
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of bytes just transferred."""
+
+
+class ObjectInfo(BaseModel):
+    """What a listing says of one stored object."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    size: int
+
+
+class StorageProvider(ABC):
+    """An object store for restore points.
+
+    Names are relative, ``/``-separated, without ``..`` or a leading ``/``.
+    """
+
+    scheme: str = ""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """A human description of where objects go; never contains a secret."""
+
+    @abstractmethod
+    def put_file(
+        self,
+        name: str,
+        source: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Store the file at ``source`` as ``name``, atomically.
+
+        Readers see either no object or the whole of it.  With
+        ``overwrite=False`` an existing object raises ``ObjectExistsError``.
+        Large files are streamed, never read whole into memory.
+        """
+
+    @abstractmethod
+    def put_bytes(self, name: str, data: bytes, *, overwrite: bool = False) -> None:
+        """Store a small object atomically, with the same rules as ``put_file``."""
+
+    @abstractmethod
+    def open_read(self, name: str) -> BinaryIO:
+        """A stream over the object's bytes; ``ObjectNotFoundError`` if missing."""
+
+    def get_bytes(self, name: str) -> bytes:
+        """The whole object; for small objects such as manifests."""
+        with self.open_read(name) as stream:
+            return stream.read()
+
+    @abstractmethod
+    def stat(self, name: str) -> ObjectInfo | None:
+        """The object's info, or None when it does not exist."""
+
+    @abstractmethod
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Every object whose name starts with ``prefix``, in name order."""
+
+    @abstractmethod
+    def delete(self, name: str) -> None:
+        """Remove the object; removing a missing object is not an error."""
+
+    @abstractmethod
+    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+        """An exclusive lock held for the ``with`` block.
+
+        The lock must not outlive a dead holder (an OS file lock, a lease
+        that expires).  Raises ``LockTimeoutError`` after ``timeout`` seconds.
+        """
+
+    def cleanup_temp(self) -> None:  # noqa: B027 - optional hook with a no-op default
+        """Remove leftovers of interrupted writes (temp files, uncommitted uploads)."""
+
+    def local_path(self, name: str) -> Path | None:
+        """The object's path on the local disk when the provider has one, else None."""
+        return None
+
+
+def check_name(name: str) -> str:
+    """Reject names that could escape the provider's root."""
+    from publisher_restore.errors import StorageError
+
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+        raise StorageError(f"invalid storage object name {name!r}")
+    return name
