@@ -1,0 +1,165 @@
+"""Apply a restore plan to the site: staged, journaled, resumable.
+
+Every operation is idempotent, so completing an interrupted apply is running
+the remaining operations again.  Originals of overwritten and deleted files
+are kept in the work area until the apply is complete, so it can also be
+rolled back.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+from publisher_restore.errors import IntegrityError
+from publisher_restore.faults import crash_point
+from publisher_restore.hashing import file_digest
+from publisher_restore.progress import Progress
+from publisher_restore.restore.archive import extract_verified
+from publisher_restore.restore.journal import Journal, WorkArea
+from publisher_restore.restore.plan import FileOp, RestorePlan
+from publisher_restore.restore.store import RestorePointStore
+
+
+def apply_plan(
+    root: Path, work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress
+) -> None:
+    """Stage the archived files, then replace and delete site files under a journal."""
+    work.start_fresh()
+    journal = Journal(point_id=plan.point.id, phase="staging", operations=plan.operations)
+    work.write(journal)
+    _stage(work, store, plan, progress)
+    crash_point("staged")
+    work.write(journal.model_copy(update={"phase": "applying"}))
+    run_operations(root, work, plan.operations, progress)
+    work.discard()
+
+
+def complete(root: Path, work: WorkArea, progress: Progress) -> Journal:
+    """Finish an interrupted apply (``applying``) and clear the work area."""
+    journal = work.read()
+    run_operations(root, work, journal.operations, progress)
+    work.discard()
+    return journal
+
+
+def roll_back(root: Path, work: WorkArea) -> Journal:
+    """Undo an interrupted apply: put every saved original back."""
+    journal = work.read()
+    work.write(journal.model_copy(update={"phase": "rolling-back"}))
+    for op in reversed(journal.operations):
+        _undo(root, work, op)
+        crash_point("rollback-op")
+    _prune_empty_dirs(root, [op.path for op in journal.operations])
+    work.discard()
+    return journal
+
+
+def run_operations(root: Path, work: WorkArea, ops: list[FileOp], progress: Progress) -> None:
+    progress.begin("apply", files=len(ops), total_bytes=0)
+    for op in ops:
+        if op.action == "write":
+            _write(root, work, op)
+        else:
+            _delete(root, work, op)
+        progress.advance(files=1)
+        crash_point("apply-op")
+    _prune_empty_dirs(root, [op.path for op in ops if op.action == "delete"])
+    progress.end()
+
+
+def _stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress) -> None:
+    wanted = {op.path for op in plan.operations if op.action == "write"}
+    point = plan.point
+    progress.begin("stage", files=len(point.files), total_bytes=point.content_bytes)
+    with store.open_archive(point) as stream:
+        extract_verified(
+            stream,
+            point.files,
+            work.staged,
+            only=wanted,
+            progress=lambda n: progress.advance(nbytes=n),
+        )
+    progress.end()
+
+
+def _write(root: Path, work: WorkArea, op: FileOp) -> None:
+    target, staged, backup = root / op.path, work.staged / op.path, work.backup / op.path
+    if not staged.exists():
+        _check_already_written(target, op)
+        return
+    if (target.exists() or target.is_symlink()) and not backup.exists():
+        _save_copy(target, backup)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    move_file(staged, target)
+
+
+def _check_already_written(target: Path, op: FileOp) -> None:
+    """An operation whose staged file is gone was applied before a crash; make sure."""
+    assert op.record is not None
+    if not target.exists() or file_digest(target)[1] != op.record.sha256:
+        raise IntegrityError(
+            f"{op.path}: staged file is missing and the site file does not match the "
+            "restore point; run 'publisher-restore recover --rollback'"
+        )
+
+
+def _delete(root: Path, work: WorkArea, op: FileOp) -> None:
+    target, backup = root / op.path, work.backup / op.path
+    if not (target.exists() or target.is_symlink()):
+        return
+    if backup.exists():
+        target.unlink()
+    else:
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        move_file(target, backup)
+
+
+def _undo(root: Path, work: WorkArea, op: FileOp) -> None:
+    target, backup = root / op.path, work.backup / op.path
+    if backup.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        move_file(backup, target)
+    elif op.action == "write" and not (work.staged / op.path).exists():
+        target.unlink(missing_ok=True)
+
+
+def _save_copy(source: Path, backup: Path) -> None:
+    """Keep the original, cheaply as a hard link where the filesystem allows."""
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    tmp = backup.with_name(backup.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copy2(source, tmp)
+    os.replace(tmp, backup)
+
+
+def move_file(source: Path, target: Path) -> None:
+    """Rename atomically; across filesystems, copy beside the target and rename there."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        tmp = target.with_name(f".{target.name}.publisher-restore-tmp")
+        shutil.copy2(source, tmp)
+        with tmp.open("rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(tmp, target)
+        source.unlink()
+
+
+def _prune_empty_dirs(root: Path, paths: list[str]) -> None:
+    """Remove folders a restore emptied, never the site root."""
+    for rel in sorted(paths, key=lambda p: p.count("/"), reverse=True):
+        folder = (root / rel).parent
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent

@@ -1,0 +1,219 @@
+"""``check``: compare a restore point with the site as it is now.
+
+Files are compared by SHA-256.  uSync files that differ are parsed on both
+sides and matched as uSync matches items (version folder, type, Key, then
+Alias), so a report says "property made mandatory", not "file changed".
+Only the archived files that differ are read from the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from publisher_restore.progress import Progress
+from publisher_restore.restore.archive import read_member_bytes
+from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
+from publisher_restore.restore.matching import ItemPair, match_items
+from publisher_restore.restore.plan import Change, FileOp, RestorePlan
+from publisher_restore.restore.store import RestorePointStore
+from publisher_restore.site import Site, SiteFile
+from publisher_restore.usync.loader import parse_file_bytes
+from publisher_restore.usync.models import AnyItem, ParseProblem
+from publisher_restore.usync.tracking import ChangeDetail, diff_items
+
+
+@dataclass(frozen=True)
+class CurrentFile:
+    """A file of the site now, with its digest."""
+
+    site_file: SiteFile
+    sha256: str
+
+
+@dataclass
+class ParsedSide:
+    """The uSync items of one side, and the files that could not be parsed."""
+
+    items: list[AnyItem]
+    problems: list[ParseProblem]
+
+
+def plan_restore(
+    site: Site, store: RestorePointStore, point: Manifest, progress: Progress
+) -> RestorePlan:
+    """Everything restoring ``point`` would change, without changing anything."""
+    current = scan_current(site, point.scopes, progress)
+    operations = file_operations(current, point.files)
+    archived = _archived_configs(store, point, current, progress)
+    now = _parse_side(_config_bytes_now(current))
+    then = _parse_side(_config_bytes_then(point, current, archived))
+    changes = _changes(current, point, operations, now, then)
+    problems = [str(p) for p in (*now.problems, *then.problems)]
+    plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    plan.findings = _findings(site, now, then)
+    return plan
+
+
+def scan_current(
+    site: Site, scopes: Sequence[Scope], progress: Progress
+) -> dict[str, CurrentFile]:
+    """Hash every current file in the given scopes."""
+    from publisher_restore.hashing import file_digest
+
+    files = [f for f in site.iter_files(include_media=Scope.MEDIA in scopes) if f.scope in scopes]
+    progress.begin("scan", files=len(files), total_bytes=sum(f.size for f in files))
+    current = {}
+    for site_file in files:
+        _, digest = file_digest(site_file.abs_path)
+        current[site_file.path] = CurrentFile(site_file, digest)
+        progress.advance(files=1, nbytes=site_file.size)
+    progress.end()
+    return current
+
+
+def file_operations(
+    current: dict[str, CurrentFile], archived: Iterable[FileRecord]
+) -> list[FileOp]:
+    """Write what differs or is missing; delete what the point does not have."""
+    wanted = {record.path: record for record in archived}
+    ops = [
+        FileOp(path=path, action="write", record=record)
+        for path, record in sorted(wanted.items())
+        if path not in current or current[path].sha256 != record.sha256
+    ]
+    ops += [
+        FileOp(path=path, action="delete") for path in sorted(current) if path not in wanted
+    ]
+    return ops
+
+
+def _is_config(path: str, scope: Scope) -> bool:
+    return scope == Scope.USYNC and path.endswith(".config")
+
+
+def _archived_configs(
+    store: RestorePointStore, point: Manifest, current: dict[str, CurrentFile], progress: Progress
+) -> dict[str, bytes]:
+    wanted = {
+        r.path
+        for r in point.files
+        if _is_config(r.path, r.scope)
+        and (r.path not in current or current[r.path].sha256 != r.sha256)
+    }
+    if not wanted:
+        return {}
+    progress.begin("read", files=len(point.files), total_bytes=point.content_bytes)
+    with store.open_archive(point) as stream:
+        members = read_member_bytes(stream, point.files, wanted)
+    progress.end()
+    return members
+
+
+def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes]:
+    return {
+        path: f.site_file.abs_path.read_bytes()
+        for path, f in current.items()
+        if _is_config(path, f.site_file.scope)
+    }
+
+
+def _config_bytes_then(
+    point: Manifest, current: dict[str, CurrentFile], archived: dict[str, bytes]
+) -> dict[str, bytes]:
+    """Unchanged files are read from the site: same digest, same bytes."""
+    result = {}
+    for record in point.files:
+        if _is_config(record.path, record.scope):
+            data = archived.get(record.path)
+            result[record.path] = (
+                data if data is not None else current[record.path].site_file.abs_path.read_bytes()
+            )
+    return result
+
+
+def _parse_side(files: dict[str, bytes]) -> ParsedSide:
+    side = ParsedSide(items=[], problems=[])
+    for path, data in sorted(files.items()):
+        parsed = parse_file_bytes(data, path)
+        if isinstance(parsed, ParseProblem):
+            side.problems.append(parsed)
+        elif parsed is not None:
+            side.items.append(parsed)
+    return side
+
+
+def _changes(
+    current: dict[str, CurrentFile],
+    point: Manifest,
+    operations: list[FileOp],
+    now: ParsedSide,
+    then: ParsedSide,
+) -> list[Change]:
+    changed_paths = {op.path for op in operations}
+    item_changes, covered = _item_changes(match_items(now.items, then.items), changed_paths)
+    scopes = {r.path: r.scope for r in point.files}
+    file_changes = [
+        Change(
+            path=op.path,
+            change=_file_change_kind(op, current),
+            scope=scopes.get(op.path) or current[op.path].site_file.scope,
+        )
+        for op in operations
+        if op.path not in covered
+    ]
+    return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
+
+
+def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> str:
+    if op.action == "delete":
+        return "delete"
+    return "update" if op.path in current else "create"
+
+
+def _item_changes(
+    pairs: list[ItemPair], changed_paths: set[str]
+) -> tuple[list[Change], set[str]]:
+    changes: list[Change] = []
+    covered: set[str] = set()
+    for pair in pairs:
+        paths = {i.path for i in (pair.now, pair.then) if i is not None}
+        covered |= paths
+        if not paths & changed_paths:
+            continue
+        change = _item_change(pair)
+        if change is not None:
+            changes.append(change)
+    return changes, covered
+
+
+def _item_change(pair: ItemPair) -> Change | None:
+    item = pair.then or pair.now
+    assert item is not None
+    if pair.now is None:
+        kind = "create"
+    elif pair.then is None:
+        kind = "delete"
+    else:
+        kind = "update"
+    details = diff_items(pair.now, pair.then)
+    if pair.now and pair.then and pair.now.path != pair.then.path:
+        details.append(
+            ChangeDetail(path="File", old=pair.now.path, new=pair.then.path, change="update")
+        )
+    return Change(
+        path=item.path,
+        change=kind,  # type: ignore[arg-type]
+        scope=Scope.USYNC,
+        item_type=item.item_type,
+        key=item.key,
+        alias=item.alias,
+        details=details,
+    )
+
+
+def _findings(site: Site, now: ParsedSide, then: ParsedSide) -> list[object]:
+    """The analyser's findings for the restore itself (complete semantics)."""
+    from publisher_restore.restore.findings import restore_findings
+
+    return restore_findings(site, now.items, then.items)

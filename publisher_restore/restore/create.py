@@ -1,0 +1,154 @@
+"""Taking a restore point: archive the site's files, describe them, verify, publish."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from publisher_restore import __version__
+from publisher_restore.errors import SiteError
+from publisher_restore.faults import crash_point
+from publisher_restore.hashing import bytes_digest, file_digest
+from publisher_restore.progress import Progress
+from publisher_restore.restore.archive import verify_archive, write_archive
+from publisher_restore.restore.manifest import (
+    FileRecord,
+    ItemRecord,
+    Manifest,
+    ProblemRecord,
+    Reason,
+    Scope,
+    new_restore_point_id,
+)
+from publisher_restore.restore.store import RestorePointStore
+from publisher_restore.site import Site, SiteFile
+from publisher_restore.usync.loader import parse_file_bytes
+from publisher_restore.usync.models import EmptyItem, ParseProblem
+
+
+def create_restore_point(
+    site: Site,
+    store: RestorePointStore,
+    progress: Progress,
+    *,
+    reason: Reason = Reason.MANUAL,
+    note: str = "",
+    include_media: bool = False,
+) -> Manifest:
+    """Write a complete restore point; the caller holds the store lock.
+
+    On any failure nothing is listed and the temporary archive is removed.
+    """
+    store.remove_orphans()
+    files = list(site.iter_files(include_media=include_media))
+    point_id = new_restore_point_id()
+    archive_path = _temp_archive_path(site, point_id)
+    try:
+        records = _write(archive_path, files, progress)
+        crash_point("create-archived")
+        manifest = _describe(site, point_id, files, records, reason, note, include_media)
+        manifest = _verified(manifest, archive_path, progress)
+        progress.begin("store", files=1, total_bytes=manifest.archive_size)
+        store.publish(manifest, archive_path, progress=lambda n: progress.advance(nbytes=n))
+        progress.end()
+    finally:
+        archive_path.unlink(missing_ok=True)
+    return manifest
+
+
+def point_scopes(include_media: bool) -> list[Scope]:
+    """The scopes a restore point covers (and a restore of it replaces)."""
+    scopes = [Scope.USYNC, Scope.VIEWS, Scope.STATIC]
+    return [*scopes, Scope.MEDIA] if include_media else scopes
+
+
+def _temp_archive_path(site: Site, point_id: str) -> Path:
+    tmp = site.state_dir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    return tmp / f"create-{point_id}.tar.zst"
+
+
+def _write(archive_path: Path, files: Sequence[SiteFile], progress: Progress) -> list[FileRecord]:
+    progress.begin("archive", files=len(files), total_bytes=sum(f.size for f in files))
+    with archive_path.open("wb") as out:
+        records = write_archive(out, files, progress=lambda n: progress.advance(nbytes=n))
+    progress.end()
+    return records
+
+
+def _verified(manifest: Manifest, archive_path: Path, progress: Progress) -> Manifest:
+    """Re-read the written archive against the manifest before anyone can list it."""
+    progress.begin("verify", files=manifest.file_count, total_bytes=manifest.content_bytes)
+    with archive_path.open("rb") as stream:
+        verify_archive(stream, manifest.files, progress=lambda n: progress.advance(nbytes=n))
+    progress.end()
+    size, digest = file_digest(archive_path)
+    return manifest.model_copy(update={"archive_size": size, "archive_sha256": digest})
+
+
+def _describe(
+    site: Site,
+    point_id: str,
+    files: Sequence[SiteFile],
+    records: list[FileRecord],
+    reason: Reason,
+    note: str,
+    include_media: bool,
+) -> Manifest:
+    items, problems = _usync_items(files, records)
+    return Manifest(
+        id=point_id,
+        created=datetime.now(UTC),
+        reason=reason,
+        note=note,
+        created_by=_who(),
+        tool_version=__version__,
+        site_name=site.name,
+        usync_folder=site.rel(site.usync_dir),
+        scopes=point_scopes(include_media),
+        includes_media=include_media,
+        files=records,
+        items=items,
+        problems=problems,
+    )
+
+
+def _usync_items(
+    files: Sequence[SiteFile], records: list[FileRecord]
+) -> tuple[list[ItemRecord], list[ProblemRecord]]:
+    """Parse the archived uSync files from the same bytes that were archived."""
+    items: list[ItemRecord] = []
+    problems: list[ProblemRecord] = []
+    by_path = {f.path: f for f in files}
+    for record in records:
+        if record.scope != Scope.USYNC or not record.path.endswith(".config"):
+            continue
+        data = by_path[record.path].abs_path.read_bytes()
+        if bytes_digest(data) != record.sha256:
+            raise SiteError(f"{record.path} changed while the restore point was written; retry")
+        parsed = parse_file_bytes(data, record.path)
+        if isinstance(parsed, ParseProblem):
+            problems.append(ProblemRecord(**parsed.model_dump()))
+        elif parsed is not None:
+            action = parsed.action.value if isinstance(parsed, EmptyItem) else None
+            items.append(
+                ItemRecord(
+                    item_type=parsed.item_type,
+                    key=parsed.key,
+                    alias=parsed.alias,
+                    path=record.path,
+                    action=action,
+                )
+            )
+    return items, problems
+
+
+def _who() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"

@@ -1,0 +1,79 @@
+"""The restore journal: a durable record of an apply in progress.
+
+The journal is written (and fsynced) before each phase starts.  Its phase tells
+the next run what to do after a crash:
+
+- ``staging``: nothing in the site was touched yet; discard the work folder.
+- ``applying``: staged files are verified; complete the remaining operations.
+- ``rolling-back``: put back the saved originals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from publisher_restore.restore.plan import FileOp
+
+Phase = Literal["staging", "applying", "rolling-back"]
+
+
+class Journal(BaseModel):
+    """What an interrupted restore needs to finish or undo itself."""
+
+    point_id: str
+    phase: Phase
+    started: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    operations: list[FileOp]
+
+
+class WorkArea:
+    """The restore's working folder inside the tool's state folder."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.root = state_dir / "restore-work"
+        self.journal_path = self.root / "journal.json"
+        self.staged = self.root / "staged"
+        self.backup = self.root / "backup"
+
+    def exists(self) -> bool:
+        return self.journal_path.exists()
+
+    def read(self) -> Journal:
+        return Journal.model_validate_json(self.journal_path.read_bytes())
+
+    def write(self, journal: Journal) -> None:
+        """Replace the journal atomically and durably."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.journal_path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(journal.model_dump(mode="json"), indent=1))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.journal_path)
+        fsync_dir(self.root)
+
+    def discard(self) -> None:
+        """Remove the journal first (so a crash mid-way leaves no phase), then the rest."""
+        self.journal_path.unlink(missing_ok=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def start_fresh(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.staged.mkdir(parents=True)
+        self.backup.mkdir(parents=True)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or unlink in ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

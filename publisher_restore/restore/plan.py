@@ -1,0 +1,78 @@
+"""What a restore would do: the result of ``check``, and the input of ``apply``."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
+from publisher_restore.usync.tracking import ChangeDetail
+
+ChangeKind = Literal["create", "update", "delete"]
+
+
+class Change(BaseModel):
+    """One reported change: a uSync item (with details) or a plain file."""
+
+    path: str
+    change: ChangeKind
+    scope: Scope
+    item_type: str | None = None
+    key: str | None = None
+    alias: str | None = None
+    details: list[ChangeDetail] = Field(default_factory=list)
+
+
+class FileOp(BaseModel):
+    """One step of applying a restore: write an archived file, or delete a current one."""
+
+    path: str
+    action: Literal["write", "delete"]
+    record: FileRecord | None = None
+
+
+class RestorePlan(BaseModel):
+    """Everything a restore of ``point`` over the site as it is now would change."""
+
+    point: Manifest
+    changes: list[Change] = Field(default_factory=list)
+    operations: list[FileOp] = Field(default_factory=list)
+    findings: list[Any] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts first: what ``check`` prints before any detail."""
+        counts = {"create": 0, "update": 0, "delete": 0}
+        items = {"create": 0, "update": 0, "delete": 0}
+        for change in self.changes:
+            counts[change.change] += 1
+            if change.item_type:
+                items[change.change] += 1
+        files = {"write": 0, "delete": 0}
+        for op in self.operations:
+            files[op.action] += 1
+        return {
+            "restore_point": self.point.id,
+            "changes": sum(counts.values()),
+            "by_change": counts,
+            "items": items,
+            "files": files,
+            "findings": len(self.findings),
+            "problems": len(self.problems),
+        }
+
+    def report(self) -> dict[str, Any]:
+        """The complete machine-readable report (``check --json``)."""
+        return {
+            "restore_point": self.point.summary(),
+            "summary": self.summary(),
+            "changes": [c.model_dump(mode="json") for c in self.changes],
+            "findings": [_as_json(f) for f in self.findings],
+            "problems": self.problems,
+        }
+
+
+def _as_json(finding: Any) -> Any:
+    dump = getattr(finding, "model_dump", None)
+    return dump(mode="json") if dump else finding

@@ -1,0 +1,120 @@
+"""Restore points on a storage provider: naming, publishing, listing, deleting.
+
+Layout on the provider::
+
+    points/<id>/archive.tar.zst    written first
+    points/<id>/manifest.json      written last: its presence makes the point exist
+
+A point is listed only through its manifest, so an interrupted create leaves
+at most an unlisted archive, which ``remove_orphans`` deletes under the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import ValidationError
+
+from publisher_restore.errors import IntegrityError, RestorePointNotFoundError
+from publisher_restore.restore.manifest import Manifest
+from publisher_restore.storage.base import ProgressCallback, StorageProvider
+
+POINTS_PREFIX = "points/"
+MANIFEST_NAME = "manifest.json"
+STORE_LOCK = "site"
+LATEST = "latest"
+
+
+def manifest_object(point_id: str) -> str:
+    return f"{POINTS_PREFIX}{point_id}/{MANIFEST_NAME}"
+
+
+def archive_object(manifest: Manifest) -> str:
+    return f"{POINTS_PREFIX}{manifest.id}/{manifest.archive_name}"
+
+
+class RestorePointStore:
+    """Restore points kept on one storage provider."""
+
+    def __init__(self, provider: StorageProvider) -> None:
+        self.provider = provider
+
+    def lock(self, timeout: float = 60.0) -> contextlib.AbstractContextManager[None]:
+        """The site-wide lock that serialises creates, restores, deletes and prunes."""
+        return self.provider.lock(STORE_LOCK, timeout=timeout)
+
+    def list(self) -> list[Manifest]:
+        """Every complete restore point, newest first."""
+        manifests = [self._load(name) for name in self._manifest_names()]
+        return sorted(manifests, key=lambda m: (m.created, m.id), reverse=True)
+
+    def get(self, point_id: str) -> Manifest:
+        """The manifest of ``point_id``, or of the newest point for ``latest``."""
+        if point_id == LATEST:
+            points = self.list()
+            if not points:
+                raise RestorePointNotFoundError("there are no restore points yet")
+            return points[0]
+        if "/" in point_id or point_id.startswith(".") or not point_id:
+            raise RestorePointNotFoundError(f"no restore point with id {point_id!r}")
+        if self.provider.stat(manifest_object(point_id)) is None:
+            raise RestorePointNotFoundError(f"no restore point with id {point_id!r}")
+        return self._load(manifest_object(point_id))
+
+    def publish(
+        self, manifest: Manifest, archive: Path, progress: ProgressCallback | None = None
+    ) -> None:
+        """Store the archive, then the manifest; the point is listed only after both."""
+        self.provider.put_file(archive_object(manifest), archive, progress=progress)
+        self.provider.put_bytes(manifest_object(manifest.id), _manifest_bytes(manifest))
+
+    def update_manifest(self, manifest: Manifest) -> None:
+        """Rewrite an existing point's manifest (pinning, notes)."""
+        self.provider.put_bytes(
+            manifest_object(manifest.id), _manifest_bytes(manifest), overwrite=True
+        )
+
+    def open_archive(self, manifest: Manifest) -> BinaryIO:
+        """A stream over the point's archive bytes."""
+        return self.provider.open_read(archive_object(manifest))
+
+    def delete(self, manifest: Manifest) -> None:
+        """Unlist the point first (manifest), then remove its archive."""
+        self.provider.delete(manifest_object(manifest.id))
+        self.provider.delete(archive_object(manifest))
+
+    def remove_orphans(self) -> list[str]:
+        """Delete objects of points that never got a manifest; call with the lock held."""
+        complete = {name.rsplit("/", 2)[1] for name in self._manifest_names()}
+        removed = []
+        for info in self.provider.list(POINTS_PREFIX):
+            point_id = info.name[len(POINTS_PREFIX) :].split("/", 1)[0]
+            if point_id not in complete:
+                self.provider.delete(info.name)
+                removed.append(info.name)
+        self.provider.cleanup_temp()
+        return removed
+
+    def _manifest_names(self) -> Iterator[str]:
+        for info in self.provider.list(POINTS_PREFIX):
+            rest = info.name[len(POINTS_PREFIX) :]
+            if rest.count("/") == 1 and rest.endswith("/" + MANIFEST_NAME):
+                yield info.name
+
+    def _load(self, name: str) -> Manifest:
+        data = self.provider.get_bytes(name)
+        try:
+            return Manifest.model_validate_json(data)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"])
+            raise IntegrityError(
+                f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})"
+            ) from None
+
+
+def _manifest_bytes(manifest: Manifest) -> bytes:
+    return manifest.model_dump_json(indent=2).encode("utf-8")
