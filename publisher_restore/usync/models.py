@@ -128,7 +128,7 @@ class ContentTypeItem(UsyncItem):
 
 
 class DataTypeItem(UsyncItem):
-    """A data type: editor, storage type (v8–v13), UI editor (v14+) and config JSON."""
+    """A data type: editor, storage type (v8 to v13), UI editor (v14+) and config JSON."""
 
     kind: Literal["data_type"] = "data_type"
     name: str = ""
@@ -156,6 +156,7 @@ class ContentItem(UsyncItem):
     parent_name: str = ""
     tree_path: str = ""
     trashed: bool = False
+    trashed_parent_key: str | None = None
     content_type: str = ""
     create_date: str | None = None
     sort_order: int | None = None
