@@ -1,0 +1,106 @@
+"""``demo``: the main job end to end on a copy of the bundled sample site.
+
+Take a restore point, make a damaging change (a property removed from a content
+type, a translation edited, a view deleted, a stray file added), check what a
+restore would do, restore with a pre-restore point, and prove the site is back
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from publisher_restore.cli.output import emit_json, progress_for
+from publisher_restore.cli.restoring import print_plan
+from publisher_restore.errors import PublisherRestoreError
+from publisher_restore.hashing import file_digest
+from publisher_restore.service import RestoreService
+
+if TYPE_CHECKING:
+    from publisher_restore.cli.main import CliState
+
+SAMPLE_SITE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-site"
+CONTENT_TYPE = "uSync/v9/ContentTypes/blogpost.config"
+CONTENT_ITEM = "uSync/v9/Content/first-post.config"
+
+
+@click.command()
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy the sample site here (default: a new temporary folder).",
+)
+@click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=SAMPLE_SITE, show_default="the bundled sample site",
+              help="The site to copy.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+@click.pass_obj
+def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> None:
+    """Run create -> damaging change -> check -> restore on a copy of the sample site."""
+    site_dir = _copy_site(source, into)
+    say = (lambda _text: None) if as_json else click.echo
+    say(f"Sample site copied to {site_dir}")
+    service = RestoreService.open(site_dir, pm=state.pm, progress=progress_for(as_json))
+    before = _fingerprint(service)
+    point = service.create(note="demo: before the damaging change", include_media=True)
+    say(f"1. Took restore point {point.id} ({point.file_count} files, {len(point.items)} items).")
+    damage = _damage(site_dir)
+    say("2. Made a damaging change: " + "; ".join(damage) + ".")
+    plan = service.check(point.id)
+    say("3. Checked what restoring would change:")
+    if not as_json:
+        print_plan(plan, details=True)
+    result = service.restore(point.id, pre_restore=True)
+    say(f"4. Restored (pre-restore point {result.pre_restore_point}): "
+        f"{result.written} files written, {result.deleted} removed.")
+    identical = _fingerprint(service) == before
+    say("5. The site is byte-identical to the restore point." if identical
+        else "5. MISMATCH: the site differs from the restore point.")
+    if as_json:
+        emit_json(_report(site_dir, point.id, damage, plan.report(), result.model_dump(), identical))
+    if not identical:
+        raise PublisherRestoreError("demo: the restored site differs from the restore point")
+
+
+def _copy_site(source: Path, into: Path | None) -> Path:
+    target = into or Path(tempfile.mkdtemp(prefix="publisher-restore-demo-")) / "site"
+    if target.exists() and any(target.iterdir()):
+        raise PublisherRestoreError(f"{target}: folder is not empty; choose another --into")
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("restore"))
+    return target
+
+
+def _damage(site: Path) -> list[str]:
+    """The kind of change a careless push makes."""
+    content_type = site / CONTENT_TYPE
+    text = content_type.read_text(encoding="utf-8-sig")
+    start = text.index("<GenericProperty>", text.index("<Alias>excerpt</Alias>") - 400)
+    end = text.index("</GenericProperty>", start) + len("</GenericProperty>")
+    content_type.write_text("\ufeff" + text[:start] + text[end:], encoding="utf-8")
+    item = site / CONTENT_ITEM
+    item.write_text(item.read_text(encoding="utf-8").replace("Første", "Sidste", 1),
+                    encoding="utf-8")
+    (site / "Views/blogPost.cshtml").unlink()
+    (site / "wwwroot/css/extra.css").write_text("body { color: red; }\n", encoding="utf-8")
+    return [
+        "removed property 'excerpt' from content type 'blogPost'",
+        "edited the Danish name of a blog post",
+        "deleted Views/blogPost.cshtml",
+        "added wwwroot/css/extra.css",
+    ]
+
+
+def _fingerprint(service: RestoreService) -> dict[str, str]:
+    return {f.path: file_digest(f.abs_path)[1] for f in service.site.iter_files(include_media=True)}
+
+
+def _report(site: Path, point: str, damage: list[str], check: dict[str, Any],
+            restore: dict[str, Any], identical: bool) -> dict[str, Any]:
+    return {"site": str(site), "restore_point": point, "damage": damage, "check": check,
+            "restore": restore, "identical": identical}

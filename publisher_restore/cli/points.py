@@ -1,0 +1,173 @@
+"""Commands that manage restore points: create, list, show, verify, delete, pin, prune."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from publisher_restore.cli.output import emit_json, human_size, on_terminal, progress_for
+from publisher_restore.errors import IntegrityError
+from publisher_restore.restore.manifest import Manifest
+
+if TYPE_CHECKING:
+    from publisher_restore.cli.main import CliState
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+point_argument = click.argument("point_id", metavar="ID|latest")
+
+
+@click.command()
+@click.option("--media/--no-media", default=None, help="Include wwwroot/media files.")
+@click.option("--note", default="", help="A note stored with the restore point.")
+@json_option
+@click.pass_obj
+def create(state: CliState, media: bool | None, note: str, as_json: bool) -> None:
+    """Take a restore point of the site now."""
+    service = state.service(progress_for(as_json))
+    if media is None and not as_json and on_terminal():
+        media = click.confirm("Include media files?", default=service.site.settings.include_media)
+    manifest = service.create(note=note, include_media=media)
+    if as_json:
+        emit_json(manifest.summary())
+        return
+    click.echo(
+        f"Created restore point {manifest.id}: {manifest.file_count} files, "
+        f"{len(manifest.items)} items, {human_size(manifest.archive_size)}"
+        + (" (with media)" if manifest.includes_media else "")
+    )
+    for problem in manifest.problems:
+        click.echo(f"  warning: {problem.path}:{problem.line or '-'}: {problem.problem}", err=True)
+
+
+@click.command("list")
+@json_option
+@click.pass_obj
+def list_points(state: CliState, as_json: bool) -> None:
+    """List restore points, newest first."""
+    points = state.service().list()
+    if as_json:
+        emit_json([p.summary() for p in points])
+        return
+    if not points:
+        click.echo("No restore points yet.")
+    for p in points:
+        flags = ("media " if p.includes_media else "") + ("pinned" if p.pinned else "")
+        click.echo(
+            f"{p.id}  {p.created:%Y-%m-%d %H:%M:%S}Z  {p.reason.value:<11} "
+            f"{p.file_count:>6} files {human_size(p.archive_size):>9}  {flags:<12} {p.note}"
+        )
+
+
+@click.command()
+@point_argument
+@click.option("--files", "show_files", is_flag=True, help="List every archived file.")
+@json_option
+@click.pass_obj
+def show(state: CliState, point_id: str, show_files: bool, as_json: bool) -> None:
+    """Show one restore point's manifest."""
+    point = state.service().get(point_id)
+    if as_json:
+        emit_json(point.model_dump(mode="json"))
+        return
+    _print_manifest(point, show_files)
+
+
+def _print_manifest(point: Manifest, show_files: bool) -> None:
+    rows = {
+        "id": point.id,
+        "created": f"{point.created:%Y-%m-%d %H:%M:%S} UTC",
+        "reason": point.reason.value,
+        "note": point.note,
+        "created by": point.created_by,
+        "site": point.site_name,
+        "uSync folder": point.usync_folder,
+        "scopes": ", ".join(s.value for s in point.scopes),
+        "media": "yes" if point.includes_media else "no",
+        "pinned": "yes" if point.pinned else "no",
+        "files": f"{point.file_count} ({human_size(point.content_bytes)})",
+        "archive": f"{point.archive_name} ({human_size(point.archive_size)})",
+        "items": str(len(point.items)),
+        "tool version": point.tool_version,
+    }
+    for label, value in rows.items():
+        click.echo(f"{label:>13}: {value}")
+    for problem in point.problems:
+        click.echo(f"      problem: {problem.path}:{problem.line or '-'}: {problem.problem}")
+    if show_files:
+        for record in point.files:
+            click.echo(f"  {record.sha256[:12]} {record.size:>10} {record.path}")
+
+
+@click.command()
+@click.argument("point_id", metavar="[ID|latest]", required=False)
+@click.option("--all", "verify_all", is_flag=True, help="Verify every restore point.")
+@json_option
+@click.pass_obj
+def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: bool) -> None:
+    """Check every file hash of a restore point's archive (default: latest)."""
+    service = state.service(progress_for(as_json))
+    ids = [p.id for p in service.list()] if verify_all else [point_id or "latest"]
+    results = [service.verify(i) for i in ids]
+    if as_json:
+        emit_json([{"id": r.point_id, "ok": r.ok, "error": r.error} for r in results])
+    else:
+        for r in results:
+            click.echo(f"{r.point_id}: " + ("ok" if r.ok else f"FAILED: {r.error}"))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise IntegrityError(f"{len(failed)} of {len(results)} restore points failed verification")
+
+
+@click.command()
+@point_argument
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+@click.pass_obj
+def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
+    """Delete a restore point."""
+    service = state.service()
+    if not yes and not as_json and on_terminal():
+        click.confirm(f"Delete restore point {service.get(point_id).id}?", abort=True)
+    point = service.delete(point_id)
+    if as_json:
+        emit_json({"deleted": point.id})
+    else:
+        click.echo(f"Deleted restore point {point.id}")
+
+
+@click.command()
+@point_argument
+@click.option("--unpin", is_flag=True, help="Remove the pin instead.")
+@json_option
+@click.pass_obj
+def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
+    """Pin a restore point so prune never deletes it."""
+    point = state.service().pin(point_id, not unpin)
+    if as_json:
+        emit_json(point.summary())
+    else:
+        click.echo(f"{point.id} is {'pinned' if point.pinned else 'no longer pinned'}")
+
+
+@click.command()
+@click.option("--keep-last", type=click.IntRange(min=1), help="Keep the newest N points.")
+@click.option("--keep-days", type=click.IntRange(min=0), help="Keep points newer than D days.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+@json_option
+@click.pass_obj
+def prune(
+    state: CliState, keep_last: int | None, keep_days: int | None, dry_run: bool, as_json: bool
+) -> None:
+    """Delete old restore points (never the newest, never a pinned one)."""
+    doomed = state.service().prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
+    if as_json:
+        emit_json({"dry_run": dry_run, "deleted": [p.id for p in doomed]})
+        return
+    verb = "Would delete" if dry_run else "Deleted"
+    for point in doomed:
+        click.echo(f"{verb} {point.id} ({point.created:%Y-%m-%d %H:%M}Z, {point.reason.value})")
+    click.echo(f"{verb} {len(doomed)} restore point(s).")
+
+
+COMMANDS = (create, list_points, show, verify, delete, pin, prune)

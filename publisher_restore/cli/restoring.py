@@ -1,0 +1,116 @@
+"""Commands that compare and roll back: check, restore, recover."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from publisher_restore.cli.output import emit_json, on_terminal, progress_for
+from publisher_restore.errors import OperationCancelled
+from publisher_restore.restore.plan import RestorePlan
+
+if TYPE_CHECKING:
+    from publisher_restore.cli.main import CliState
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+
+
+@click.command()
+@click.argument("point_id", metavar="ID|latest")
+@click.option("--details", is_flag=True, help="Show every changed field, not only counts.")
+@json_option
+@click.pass_obj
+def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
+    """Report everything restoring a point would change (changes nothing)."""
+    plan = state.service(progress_for(as_json)).check(point_id)
+    if as_json:
+        emit_json(plan.report())
+        return
+    print_plan(plan, details)
+
+
+@click.command()
+@click.argument("point_id", metavar="ID|latest")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--no-pre-restore", is_flag=True, help="Skip the pre-restore restore point.")
+@json_option
+@click.pass_obj
+def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_json: bool) -> None:
+    """Roll the site back to a restore point: verify, snapshot, then apply."""
+    service = state.service(progress_for(as_json))
+    result = service.restore(
+        point_id, pre_restore=not no_pre_restore, confirm=None if yes else _confirm(as_json)
+    )
+    if as_json:
+        emit_json(result.model_dump(mode="json"))
+        return
+    if result.recovered:
+        click.echo(result.recovered.capitalize() + ".")
+    if result.pre_restore_point:
+        click.echo(f"Pre-restore restore point: {result.pre_restore_point}")
+    click.echo(
+        f"Restored {result.restore_point}: {result.written} files written, "
+        f"{result.deleted} removed."
+    )
+
+
+def _confirm(as_json: bool) -> Any:
+    def ask(plan: RestorePlan) -> bool:
+        if not on_terminal():
+            raise OperationCancelled(
+                "restore needs confirmation: pass --yes when not on a terminal; nothing was changed"
+            )
+        if not as_json:
+            print_plan(plan, details=False)
+        if not plan.operations:
+            return True
+        return click.confirm(f"Restore {plan.point.id} over the site?", default=False)
+
+    return ask
+
+
+@click.command()
+@click.option("--rollback", is_flag=True, help="Undo the interrupted restore instead.")
+@json_option
+@click.pass_obj
+def recover(state: CliState, rollback: bool, as_json: bool) -> None:
+    """Complete (or roll back) a restore that was interrupted."""
+    service = state.service(progress_for(as_json))
+    with service.store.lock():
+        outcome = service.recover(rollback=rollback)
+    if as_json:
+        emit_json({"recovered": outcome})
+    else:
+        click.echo((outcome or "nothing to recover").capitalize() + ".")
+
+
+def print_plan(plan: RestorePlan, details: bool) -> None:
+    """Summary counts first, then the changes (with fields on request), then findings."""
+    summary = plan.summary()
+    counts = summary["by_change"]
+    click.echo(
+        f"Restoring {plan.point.id} would change {summary['changes']} things: "
+        f"{counts['create']} created, {counts['update']} updated, {counts['delete']} deleted "
+        f"({summary['files']['write']} files written, {summary['files']['delete']} removed)."
+    )
+    for change in plan.changes:
+        label = f"{change.item_type} {change.alias!r}" if change.item_type else change.scope.value
+        click.echo(f"  {change.change:<6} {label}  {change.path}")
+        if details:
+            for d in change.details:
+                click.echo(f"           {d.path}: {_show(d.old)} -> {_show(d.new)}")
+    for finding in plan.findings:
+        click.echo(f"  [{getattr(finding, 'severity', '?')}] {getattr(finding, 'message', finding)}")
+    for problem in plan.problems:
+        click.echo(f"  problem: {problem}")
+
+
+def _show(value: str | None) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    text = value.replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+COMMANDS = (check, restore, recover)
