@@ -5,8 +5,15 @@ Restore points are stored as named objects (``points/<id>/archive.tar.zst``,
 exists, and the manifest is always written last, so a provider needs no
 transactions: atomic single-object writes and a no-overwrite mode are enough.
 
-Every method's contract is checked by ``tests/storage/conformance.py``, which
+Every method's contract is checked by
+``publisher_restore.testing.storage_conformance.StorageConformance``, which
 each provider (local, memory, Azure) must pass.
+
+Errors: a missing object is ``ObjectNotFoundError``, a refused overwrite
+``ObjectExistsError``, an invalid name or any other permanent failure
+``StorageError`` (all from ``publisher_restore.errors``); a lock not obtained
+in time is ``LockTimeoutError``.  Exceptions raised by a progress callback
+propagate unchanged, and the failed write leaves no object behind.
 """
 
 from __future__ import annotations
@@ -36,6 +43,9 @@ class StorageProvider(ABC):
     """An object store for restore points.
 
     Names are relative, ``/``-separated, without ``..`` or a leading ``/``.
+    Listings use plain string order and ``prefix`` is a string prefix, not a
+    folder (``points/a`` matches ``points/ab/x``).  Locks are not re-entrant:
+    a second ``lock(name)`` waits even in the same thread.
     """
 
     scheme: str = ""
@@ -93,8 +103,13 @@ class StorageProvider(ABC):
         that expires).  Raises ``LockTimeoutError`` after ``timeout`` seconds.
         """
 
-    def cleanup_temp(self) -> None:  # noqa: B027 - optional hook with a no-op default
-        """Remove leftovers of interrupted writes (temp files, uncommitted uploads)."""
+    def cleanup_temp(self, *, older_than: float = 600.0) -> int:
+        """Remove leftovers of interrupted writes idle for ``older_than`` seconds; returns a count.
+
+        The default age spares writes still in progress in other processes;
+        pass ``older_than=0`` only while holding the lock every writer takes.
+        """
+        return 0
 
     def local_path(self, name: str) -> Path | None:
         """The object's path on the local disk when the provider has one, else None."""

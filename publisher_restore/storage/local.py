@@ -1,0 +1,247 @@
+"""Objects as files under one folder (by default ``<site>/uSync/restore``).
+
+Writes go to a temp file in ``<root>/.state/tmp/`` (same file system), are
+fsynced, then published with ``os.link`` (fails if the name exists) or
+``os.replace`` (overwrites), and the folder is fsynced.  Locks are ``flock``
+files in ``<root>/.state/locks/``.  Nothing under ``.state/`` is ever an
+object: ``list`` skips it and names inside it are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import stat
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
+from publisher_restore.storage import fsutil
+from publisher_restore.storage.base import (
+    ObjectInfo,
+    ProgressCallback,
+    StorageProvider,
+    check_name,
+)
+from publisher_restore.storage.file_lock import hold_file_lock
+
+if TYPE_CHECKING:
+    from publisher_restore.storage.registry import StorageRequest
+
+STATE_DIR = ".state"
+TEMP_SUFFIX = ".tmp"
+TEMP_MAX_AGE = 600.0
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV}
+
+
+class LocalStorageProvider(StorageProvider):
+    """A folder on the local disk used as an object store."""
+
+    scheme = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).absolute()
+        self.temp_dir = self.root / STATE_DIR / "tmp"
+        self.lock_dir = self.root / STATE_DIR / "locks"
+
+    @classmethod
+    def from_request(cls, request: StorageRequest) -> LocalStorageProvider:
+        """The provider for a site's configured restore folder."""
+        return cls(request.restore_dir)
+
+    def describe(self) -> str:
+        return f"local folder {self.root}"
+
+    def put_file(
+        self,
+        name: str,
+        source: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        target = self._path(name)
+        try:
+            source_stream = open(source, "rb")  # noqa: SIM115 - closed by the with below
+        except OSError as error:
+            raise StorageError(f"cannot read {source} to store it as {name!r}: {error}") from error
+        with source_stream:
+            self._write(name, target, source_stream, overwrite=overwrite, progress=progress)
+
+    def put_bytes(self, name: str, data: bytes, *, overwrite: bool = False) -> None:
+        target = self._path(name)
+        with io.BytesIO(data) as stream:
+            self._write(name, target, stream, overwrite=overwrite, progress=None)
+
+    def open_read(self, name: str) -> BinaryIO:
+        path = self._path(name)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}") from None
+        except OSError as error:
+            raise StorageError(f"cannot open {path}: {error}") from error
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}")
+        return open(fd, "rb")
+
+    def stat(self, name: str) -> ObjectInfo | None:
+        try:
+            info = self._path(name).lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return ObjectInfo(name=name, size=info.st_size) if stat.S_ISREG(info.st_mode) else None
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        folder, _, _ = prefix.rpartition("/")
+        start = self._path(folder) if folder else self.root
+        base = f"{folder}/" if folder else ""
+        for info in _walk(start, base):
+            if info.name.startswith(prefix):
+                yield info
+
+    def delete(self, name: str) -> None:
+        path = self._path(name)
+        try:
+            if not stat.S_ISREG(path.lstat().st_mode):
+                return
+            path.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as error:
+            raise StorageError(f"cannot delete {path}: {error}") from error
+        fsutil.fsync_dir(path.parent)
+        fsutil.prune_empty_dirs(path.parent, self.root)
+
+    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+        check_name(name)
+        path = self.lock_dir / f"{name}.lock"
+        return hold_file_lock(path, timeout=timeout, label=f"lock {name!r} of {self.describe()}")
+
+    def cleanup_temp(self, *, older_than: float = TEMP_MAX_AGE) -> int:
+        """Remove temp files untouched for ``older_than`` seconds; pass 0 only under the store lock.
+
+        A writer refreshes its temp file's mtime with every chunk, so only
+        leftovers of dead writers are old.  Returns how many files were removed.
+        """
+        removed = 0
+        cutoff = time.time() - older_than
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.temp_dir) as entries:
+            for entry in entries:
+                if entry.name.endswith(TEMP_SUFFIX) and _mtime(entry) <= cutoff:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+        return removed
+
+    def local_path(self, name: str) -> Path | None:
+        return self._path(name)
+
+    def _path(self, name: str) -> Path:
+        check_name(name)
+        if name.split("/", 1)[0] == STATE_DIR:
+            raise StorageError(f"invalid storage object name {name!r}: {STATE_DIR}/ is internal")
+        return self.root / name
+
+    def _write(
+        self,
+        name: str,
+        target: Path,
+        stream: BinaryIO,
+        *,
+        overwrite: bool,
+        progress: ProgressCallback | None,
+    ) -> None:
+        temp = self._temp_path()
+        try:
+            self._fill_temp(temp, stream, name, progress)
+            self._publish(name, temp, target, overwrite=overwrite)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+    def _temp_path(self) -> Path:
+        fsutil.make_dirs_durably(self.temp_dir)
+        return self.temp_dir / f"{os.getpid()}-{uuid.uuid4().hex}{TEMP_SUFFIX}"
+
+    def _fill_temp(
+        self, temp: Path, stream: BinaryIO, name: str, progress: ProgressCallback | None
+    ) -> None:
+        try:
+            with open(temp, "xb") as target_stream:
+                fsutil.copy_stream(stream, target_stream, progress)
+                target_stream.flush()
+                os.fsync(target_stream.fileno())
+        except OSError as error:
+            raise StorageError(f"cannot write {name!r} to {self.describe()}: {error}") from error
+
+    def _publish(self, name: str, temp: Path, target: Path, *, overwrite: bool) -> None:
+        if target.is_dir() and not target.is_symlink():
+            raise StorageError(f"cannot store {name!r}: {target} is a folder of other objects")
+        for _attempt in range(3):  # a concurrent delete may prune the parent we just made
+            fsutil.make_dirs_durably(target.parent)
+            try:
+                _link_or_replace(temp, target, overwrite=overwrite)
+            except FileExistsError:
+                raise ObjectExistsError(
+                    f"object {name!r} already exists in {self.describe()}"
+                ) from None
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise StorageError(f"cannot store {name!r} at {target}: {error}") from error
+            fsutil.fsync_dir(target.parent)
+            return
+        raise StorageError(f"cannot store {name!r}: its folder {target.parent} keeps vanishing")
+
+
+def _link_or_replace(temp: Path, target: Path, *, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        # No hard links here (some network shares): check-then-replace is racy,
+        # but every writer of restore points holds the store lock anyway.
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from error
+        os.replace(temp, target)
+
+
+def _walk(folder: Path, base: str) -> Iterator[ObjectInfo]:
+    """Regular files below ``folder`` in name order, skipping ``.state`` and symlinks."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    keyed = [(_sort_key(entry), entry) for entry in entries]
+    for _key, entry in sorted(keyed, key=lambda pair: pair[0]):
+        if not base and entry.name == STATE_DIR:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), f"{base}{entry.name}/")
+        elif entry.is_file(follow_symlinks=False):
+            size = entry.stat(follow_symlinks=False).st_size
+            yield ObjectInfo(name=f"{base}{entry.name}", size=size)
+
+
+def _sort_key(entry: os.DirEntry[str]) -> str:
+    # A folder sorts as "name/" so the walk yields full names in plain string order.
+    return f"{entry.name}/" if entry.is_dir(follow_symlinks=False) else entry.name
+
+
+def _mtime(entry: os.DirEntry[str]) -> float:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime
+    except FileNotFoundError:
+        return float("inf")

@@ -1,0 +1,1 @@
+"""Reusable test suites for plugin authors (imports pytest; never used at run time)."""
