@@ -163,7 +163,7 @@ def test_object_under_a_file_name_is_refused(root: Path) -> None:
     assert [info.name for info in provider.list()] == ["a", "c/d"]
 
 
-def test_objects_are_written_with_fsync_and_hard_link(root: Path, tmp_path: Path) -> None:
+def test_publish_leaves_one_link_and_keeps_the_source(root: Path, tmp_path: Path) -> None:
     provider = LocalStorageProvider(root)
     source = tmp_path / "s"
     source.write_bytes(b"payload")
