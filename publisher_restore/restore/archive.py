@@ -1,0 +1,41 @@
+"""The restore-point archive: a pax tar stream compressed with zstd (``archive.tar.zst``).
+
+This module is the public face; the work is split by job:
+``archive_write`` (streaming writer), ``archive_read`` (hostile-input-safe
+verifying reader), ``archive_extract`` (extraction into a staging directory),
+``limits`` (bounds and member-name rules).  docs/archive-format.md explains the
+format and the measurements behind it.
+"""
+
+from __future__ import annotations
+
+from publisher_restore.restore.archive_extract import extract_verified
+from publisher_restore.restore.archive_read import (
+    MemberStream,
+    VerifiedArchive,
+    VerifyReport,
+    iter_verified_members,
+    read_member_bytes,
+    verify_archive,
+)
+from publisher_restore.restore.archive_write import SourceFile, SourceFileLike, write_archive
+from publisher_restore.restore.limits import DEFAULT_LIMITS, ArchiveLimits, check_member_path
+
+ARCHIVE_NAME = "archive.tar.zst"
+
+__all__ = [
+    "ARCHIVE_NAME",
+    "DEFAULT_LIMITS",
+    "ArchiveLimits",
+    "MemberStream",
+    "SourceFile",
+    "SourceFileLike",
+    "VerifiedArchive",
+    "VerifyReport",
+    "check_member_path",
+    "extract_verified",
+    "iter_verified_members",
+    "read_member_bytes",
+    "verify_archive",
+    "write_archive",
+]

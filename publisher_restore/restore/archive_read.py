@@ -1,0 +1,254 @@
+"""Reading an archive as hostile input: every member is checked against the manifest.
+
+One pass, streaming: a member is handed out only if its name, type and size match
+the manifest, and its last bytes only once its SHA-256 matches.  After the last
+member the walk requires every manifest entry to have been seen and the zstd
+frame to be complete with nothing after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tarfile
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from typing import IO, BinaryIO, cast
+
+import zstandard
+from pydantic import BaseModel, ConfigDict
+
+from publisher_restore.errors import HostileInputError, IntegrityError
+from publisher_restore.restore.archive_streams import DecompressedStream, corrupt
+from publisher_restore.restore.limits import DEFAULT_LIMITS, ArchiveLimits, check_member_path
+from publisher_restore.restore.manifest import FileRecord
+from publisher_restore.restore.tar_guard import check_member_header, guarded_tarinfo
+
+ProgressCallback = Callable[[int], None]
+MEMBER_CHUNK = 1024 * 1024
+TAR_BUFFER = 64 * 1024
+_MISSING_SHOWN = 5
+
+
+class VerifyReport(BaseModel):
+    """What a complete, successful pass over an archive saw."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file_count: int
+    content_bytes: int
+    archive_bytes: int
+    archive_sha256: str
+
+
+@contextlib.contextmanager
+def decode_errors() -> Iterator[None]:
+    """Turn tar and zstd decoding failures into IntegrityError."""
+    try:
+        yield
+    except (tarfile.TarError, zstandard.ZstdError, EOFError) as error:
+        raise corrupt(error) from error
+
+
+class MemberStream:
+    """A member's content; the read that completes it raises if its SHA-256 differs."""
+
+    def __init__(
+        self, record: FileRecord, source: IO[bytes], progress: ProgressCallback | None
+    ) -> None:
+        self.record = record
+        self._source = source
+        self._progress = progress
+        self._sha256 = hashlib.sha256()
+        self._done = 0
+        self._verified = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all that remain when negative)."""
+        remaining = self.record.size - self._done
+        wanted = remaining if size < 0 else min(size, remaining)
+        if wanted == 0:
+            if size != 0:
+                self._verify()
+            return b""
+        with decode_errors():
+            data = self._source.read(wanted)
+        if len(data) != wanted:
+            raise IntegrityError(f"archive truncated or corrupt: {self.record.path} is cut short")
+        self._sha256.update(data)
+        self._done += wanted
+        if self._progress:
+            self._progress(wanted)
+        if self._done == self.record.size:
+            self._verify()
+        return data
+
+    def finish(self) -> None:
+        """Read and verify whatever the consumer left unread."""
+        while self.read(MEMBER_CHUNK):
+            pass
+        self._verify()
+
+    def _verify(self) -> None:
+        if self._verified:
+            return
+        if self._sha256.hexdigest() != self.record.sha256:
+            raise IntegrityError(
+                f"{self.record.path}: content does not match the manifest's SHA-256 "
+                "(the archive is damaged or was altered)"
+            )
+        self._verified = True
+
+
+class VerifiedArchive:
+    """One pass over an archive: iterate for (record, stream) pairs, then read ``report``."""
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        expected: Sequence[FileRecord],
+        *,
+        limits: ArchiveLimits = DEFAULT_LIMITS,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self._stream = stream
+        self._expected = index_manifest(expected, limits)
+        self._limits = limits
+        self._progress = progress
+        self._seen: set[str] = set()
+        self.report: VerifyReport | None = None
+
+    def __iter__(self) -> Generator[tuple[FileRecord, MemberStream], None, None]:
+        cap = self._limits.decompressed_cap(list(self._expected.values()))
+        layers = DecompressedStream(self._stream, cap, self._limits)
+        try:
+            yield from self._walk(layers)
+        finally:
+            layers.close()
+
+    def _walk(
+        self, layers: DecompressedStream
+    ) -> Generator[tuple[FileRecord, MemberStream], None, None]:
+        with _open_tar(layers, self._limits) as tar:
+            while (info := _next_member(tar)) is not None:
+                record = self._match(info)
+                with decode_errors():
+                    source = tar.extractfile(info)
+                assert source is not None  # regular files always have content
+                member = MemberStream(record, source, self._progress)
+                yield record, member
+                member.finish()
+                # Stream mode needs no member history; dropping it keeps memory flat.
+                tar.members.clear()  # type: ignore[attr-defined]
+            self._require_all_seen()
+            with decode_errors():
+                layers.finish()
+        self.report = VerifyReport(
+            file_count=len(self._seen),
+            content_bytes=sum(r.size for r in self._expected.values()),
+            archive_bytes=layers.tap.bytes_read,
+            archive_sha256=layers.tap.hexdigest(),
+        )
+
+    def _match(self, info: tarfile.TarInfo) -> FileRecord:
+        check_member_header(info)
+        path = check_member_path(info.name, self._limits)
+        if path in self._seen:
+            raise HostileInputError(f"archive member {path!r} refused: it appears twice")
+        record = self._expected.get(path)
+        if record is None:
+            raise HostileInputError(f"archive member {path!r} refused: it is not in the manifest")
+        if info.size != record.size:
+            raise IntegrityError(
+                f"{path}: archive member is {info.size} bytes, the manifest says {record.size}"
+            )
+        self._seen.add(path)
+        return record
+
+    def _require_all_seen(self) -> None:
+        missing = [p for p in self._expected if p not in self._seen]
+        if missing:
+            shown = ", ".join(missing[:_MISSING_SHOWN])
+            extra = len(missing) - _MISSING_SHOWN
+            more = f" and {extra} more" if extra > 0 else ""
+            raise IntegrityError(
+                f"archive truncated or incomplete: {len(missing)} manifest file(s) missing "
+                f"({shown}{more})"
+            )
+
+
+def _open_tar(layers: DecompressedStream, limits: ArchiveLimits) -> tarfile.TarFile:
+    with decode_errors():
+        return tarfile.open(
+            fileobj=cast(BinaryIO, layers.reader),  # tarfile only calls read()
+            mode="r|",
+            tarinfo=guarded_tarinfo(limits),
+            bufsize=TAR_BUFFER,
+        )
+
+
+def _next_member(tar: tarfile.TarFile) -> tarfile.TarInfo | None:
+    with decode_errors():
+        return tar.next()
+
+
+def index_manifest(expected: Iterable[FileRecord], limits: ArchiveLimits) -> dict[str, FileRecord]:
+    """The manifest's records by path; its paths must be safe and unique too."""
+    index: dict[str, FileRecord] = {}
+    for record in expected:
+        check_member_path(record.path, limits)
+        if record.path in index:
+            raise IntegrityError(f"manifest lists {record.path!r} twice")
+        index[record.path] = record
+    return index
+
+
+def iter_verified_members(
+    stream: BinaryIO,
+    expected: Sequence[FileRecord],
+    *,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    progress: ProgressCallback | None = None,
+) -> Generator[tuple[FileRecord, MemberStream], None, None]:
+    """Each member with a verifying stream; exhausting the iterator verifies the whole archive."""
+    return VerifiedArchive(stream, expected, limits=limits, progress=progress).__iter__()
+
+
+def verify_archive(
+    stream: BinaryIO,
+    expected: Sequence[FileRecord],
+    *,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    progress: ProgressCallback | None = None,
+) -> VerifyReport:
+    """Read the whole archive, checking every member, without writing anything."""
+    archive = VerifiedArchive(stream, expected, limits=limits, progress=progress)
+    for _record, member in archive:
+        member.finish()
+    assert archive.report is not None
+    return archive.report
+
+
+def read_member_bytes(
+    stream: BinaryIO,
+    expected: Sequence[FileRecord],
+    wanted_paths: set[str],
+    *,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> dict[str, bytes]:
+    """The verified content of the wanted manifest files; stops once all are read.
+
+    Wanted paths that are not in the manifest are simply absent from the result.
+    """
+    remaining = wanted_paths & {r.path for r in expected}
+    found: dict[str, bytes] = {}
+    if not remaining:
+        return found
+    members = iter_verified_members(stream, expected, limits=limits)
+    with contextlib.closing(members):
+        for record, member in members:
+            if record.path in remaining:
+                found[record.path] = member.read()
+                remaining.discard(record.path)
+            if not remaining:
+                break
+    return found
