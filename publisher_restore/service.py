@@ -99,8 +99,8 @@ class RestoreService:
     def work(self) -> WorkArea:
         return WorkArea(self.site.state_dir)
 
-    def list(self) -> list[Manifest]:
-        return self.store.list()
+    def points(self) -> list[Manifest]:
+        return self.store.points()
 
     def get(self, point_id: str) -> Manifest:
         return self.store.get(point_id)
@@ -178,7 +178,7 @@ class RestoreService:
         keep_last = retention.keep_last if keep_last is None else keep_last
         keep_days = retention.keep_days if keep_days is None else keep_days
         with self.store.lock():
-            doomed = select_for_pruning(self.store.list(), keep_last=keep_last, keep_days=keep_days)
+            doomed = select_for_pruning(self.store.points(), keep_last=keep_last, keep_days=keep_days)
             if not dry_run:
                 for point in doomed:
                     self.store.delete(point)
@@ -208,7 +208,11 @@ class RestoreService:
 
     def _create_locked(self, reason: Reason, note: str, include_media: bool) -> Manifest:
         manifest = create_restore_point(
-            self.site, self.store, self.progress, reason=reason, note=note,
+            self.site,
+            self.store,
+            self.progress,
+            reason=reason,
+            note=note,
             include_media=include_media,
         )
         self.lifecycle.restore_point_created(manifest)

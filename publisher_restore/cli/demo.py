@@ -8,6 +8,7 @@ byte for byte.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 SAMPLE_SITE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-site"
 CONTENT_TYPE = "uSync/v9/ContentTypes/blogpost.config"
-CONTENT_ITEM = "uSync/v9/Content/first-post.config"
+CONTENT_ITEM = "uSync/v9/Content/hello-world.config"
 
 
 @click.command()
@@ -35,9 +36,13 @@ CONTENT_ITEM = "uSync/v9/Content/first-post.config"
     type=click.Path(file_okay=False, path_type=Path),
     help="Copy the sample site here (default: a new temporary folder).",
 )
-@click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=SAMPLE_SITE, show_default="the bundled sample site",
-              help="The site to copy.")
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=SAMPLE_SITE,
+    show_default="the bundled sample site",
+    help="The site to copy.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.pass_obj
 def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> None:
@@ -56,13 +61,20 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
     if not as_json:
         print_plan(plan, details=True)
     result = service.restore(point.id, pre_restore=True)
-    say(f"4. Restored (pre-restore point {result.pre_restore_point}): "
-        f"{result.written} files written, {result.deleted} removed.")
+    say(
+        f"4. Restored (pre-restore point {result.pre_restore_point}): "
+        f"{result.written} files written, {result.deleted} removed."
+    )
     identical = _fingerprint(service) == before
-    say("5. The site is byte-identical to the restore point." if identical
-        else "5. MISMATCH: the site differs from the restore point.")
+    say(
+        "5. The site is byte-identical to the restore point."
+        if identical
+        else "5. MISMATCH: the site differs from the restore point."
+    )
     if as_json:
-        emit_json(_report(site_dir, point.id, damage, plan.report(), result.model_dump(), identical))
+        emit_json(
+            _report(site_dir, point.id, damage, plan.report(), result.model_dump(), identical)
+        )
     if not identical:
         raise PublisherRestoreError("demo: the restored site differs from the restore point")
 
@@ -71,8 +83,7 @@ def _copy_site(source: Path, into: Path | None) -> Path:
     target = into or Path(tempfile.mkdtemp(prefix="publisher-restore-demo-")) / "site"
     if target.exists() and any(target.iterdir()):
         raise PublisherRestoreError(f"{target}: folder is not empty; choose another --into")
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("restore"))
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("restore"))
     return target
 
 
@@ -80,17 +91,19 @@ def _damage(site: Path) -> list[str]:
     """The kind of change a careless push makes."""
     content_type = site / CONTENT_TYPE
     text = content_type.read_text(encoding="utf-8-sig")
-    start = text.index("<GenericProperty>", text.index("<Alias>excerpt</Alias>") - 400)
-    end = text.index("</GenericProperty>", start) + len("</GenericProperty>")
-    content_type.write_text("\ufeff" + text[:start] + text[end:], encoding="utf-8")
+    blocks = re.findall(r"\s*<GenericProperty>.*?</GenericProperty>", text, re.S)
+    [excerpt] = [b for b in blocks if "<Alias>excerpt</Alias>" in b]
+    content_type.write_text("\ufeff" + text.replace(excerpt, ""), encoding="utf-8")
     item = site / CONTENT_ITEM
-    item.write_text(item.read_text(encoding="utf-8").replace("Første", "Sidste", 1),
-                    encoding="utf-8")
+    text = item.read_text(encoding="utf-8-sig")
+    item.write_text(
+        "\ufeff" + text.replace("Hej Verden</Name>", "Hej Allesammen</Name>"), encoding="utf-8"
+    )
     (site / "Views/blogPost.cshtml").unlink()
     (site / "wwwroot/css/extra.css").write_text("body { color: red; }\n", encoding="utf-8")
     return [
         "removed property 'excerpt' from content type 'blogPost'",
-        "edited the Danish name of a blog post",
+        "edited the Danish name of the post 'Hello World'",
         "deleted Views/blogPost.cshtml",
         "added wwwroot/css/extra.css",
     ]
@@ -100,7 +113,19 @@ def _fingerprint(service: RestoreService) -> dict[str, str]:
     return {f.path: file_digest(f.abs_path)[1] for f in service.site.iter_files(include_media=True)}
 
 
-def _report(site: Path, point: str, damage: list[str], check: dict[str, Any],
-            restore: dict[str, Any], identical: bool) -> dict[str, Any]:
-    return {"site": str(site), "restore_point": point, "damage": damage, "check": check,
-            "restore": restore, "identical": identical}
+def _report(
+    site: Path,
+    point: str,
+    damage: list[str],
+    check: dict[str, Any],
+    restore: dict[str, Any],
+    identical: bool,
+) -> dict[str, Any]:
+    return {
+        "site": str(site),
+        "restore_point": point,
+        "damage": damage,
+        "check": check,
+        "restore": restore,
+        "identical": identical,
+    }

@@ -52,8 +52,9 @@ class BarProgress:
             columns += [DownloadColumn(), TransferSpeedColumn()]
         else:
             columns += [MofNCompleteColumn()]
-        self._bar = RichBar(*columns, TimeRemainingColumn(), console=Console(stderr=True),
-                            transient=True)
+        self._bar = RichBar(
+            *columns, TimeRemainingColumn(), console=Console(stderr=True), transient=True
+        )
         self._bar.start()
         self._task = self._bar.add_task(phase, total=total_bytes or files or None)
         self._counts_bytes = bool(total_bytes)

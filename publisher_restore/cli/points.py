@@ -45,7 +45,7 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
 @click.pass_obj
 def list_points(state: CliState, as_json: bool) -> None:
     """List restore points, newest first."""
-    points = state.service().list()
+    points = state.service().points()
     if as_json:
         emit_json([p.summary() for p in points])
         return
@@ -107,7 +107,7 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
 def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: bool) -> None:
     """Check every file hash of a restore point's archive (default: latest)."""
     service = state.service(progress_for(as_json))
-    ids = [p.id for p in service.list()] if verify_all else [point_id or "latest"]
+    ids = [p.id for p in service.points()] if verify_all else [point_id or "latest"]
     results = [service.verify(i) for i in ids]
     if as_json:
         emit_json([{"id": r.point_id, "ok": r.ok, "error": r.error} for r in results])

@@ -101,7 +101,9 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
             for d in change.details:
                 click.echo(f"           {d.path}: {_show(d.old)} -> {_show(d.new)}")
     for finding in plan.findings:
-        click.echo(f"  [{getattr(finding, 'severity', '?')}] {getattr(finding, 'message', finding)}")
+        click.echo(
+            f"  [{getattr(finding, 'severity', '?')}] {getattr(finding, 'message', finding)}"
+        )
     for problem in plan.problems:
         click.echo(f"  problem: {problem}")
 

@@ -15,7 +15,7 @@ from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.restore.matching import ItemPair, match_items
-from publisher_restore.restore.plan import Change, FileOp, RestorePlan
+from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.loader import parse_file_bytes
@@ -55,9 +55,7 @@ def plan_restore(
     return plan
 
 
-def scan_current(
-    site: Site, scopes: Sequence[Scope], progress: Progress
-) -> dict[str, CurrentFile]:
+def scan_current(site: Site, scopes: Sequence[Scope], progress: Progress) -> dict[str, CurrentFile]:
     """Hash every current file in the given scopes."""
     from publisher_restore.hashing import file_digest
 
@@ -82,9 +80,7 @@ def file_operations(
         for path, record in sorted(wanted.items())
         if path not in current or current[path].sha256 != record.sha256
     ]
-    ops += [
-        FileOp(path=path, action="delete") for path in sorted(current) if path not in wanted
-    ]
+    ops += [FileOp(path=path, action="delete") for path in sorted(current) if path not in wanted]
     return ops
 
 
@@ -165,15 +161,13 @@ def _changes(
     return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
 
 
-def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> str:
+def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> ChangeKind:
     if op.action == "delete":
         return "delete"
     return "update" if op.path in current else "create"
 
 
-def _item_changes(
-    pairs: list[ItemPair], changed_paths: set[str]
-) -> tuple[list[Change], set[str]]:
+def _item_changes(pairs: list[ItemPair], changed_paths: set[str]) -> tuple[list[Change], set[str]]:
     changes: list[Change] = []
     covered: set[str] = set()
     for pair in pairs:
@@ -190,6 +184,7 @@ def _item_changes(
 def _item_change(pair: ItemPair) -> Change | None:
     item = pair.then or pair.now
     assert item is not None
+    kind: ChangeKind
     if pair.now is None:
         kind = "create"
     elif pair.then is None:
@@ -203,7 +198,7 @@ def _item_change(pair: ItemPair) -> Change | None:
         )
     return Change(
         path=item.path,
-        change=kind,  # type: ignore[arg-type]
+        change=kind,
         scope=Scope.USYNC,
         item_type=item.item_type,
         key=item.key,

@@ -46,7 +46,7 @@ class RestorePointStore:
         """The site-wide lock that serialises creates, restores, deletes and prunes."""
         return self.provider.lock(STORE_LOCK, timeout=timeout)
 
-    def list(self) -> list[Manifest]:
+    def points(self) -> list[Manifest]:
         """Every complete restore point, newest first."""
         manifests = [self._load(name) for name in self._manifest_names()]
         return sorted(manifests, key=lambda m: (m.created, m.id), reverse=True)
@@ -54,7 +54,7 @@ class RestorePointStore:
     def get(self, point_id: str) -> Manifest:
         """The manifest of ``point_id``, or of the newest point for ``latest``."""
         if point_id == LATEST:
-            points = self.list()
+            points = self.points()
             if not points:
                 raise RestorePointNotFoundError("there are no restore points yet")
             return points[0]
@@ -95,7 +95,7 @@ class RestorePointStore:
             if point_id not in complete:
                 self.provider.delete(info.name)
                 removed.append(info.name)
-        self.provider.cleanup_temp()
+        self.provider.cleanup_temp(older_than=0)
         return removed
 
     def _manifest_names(self) -> Iterator[str]:

@@ -1,0 +1,96 @@
+"""The CLI's contracts: JSON shapes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from publisher_restore.service import RestoreService
+from tests.restore.helpers import damage
+
+
+def cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "publisher_restore", "--site", str(site), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_create_and_list_json(sample_site: Path) -> None:
+    created = cli(sample_site, "create", "--no-media", "--note", "first", "--json")
+    assert created.returncode == 0, created.stderr
+    point = json.loads(created.stdout)
+    listed = json.loads(cli(sample_site, "list", "--json").stdout)
+    assert [p["id"] for p in listed] == [point["id"]]
+    entry = listed[0]
+    for field in ("id", "created", "reason", "note", "includes_media", "size_bytes", "file_count"):
+        assert field in entry
+    assert entry["reason"] == "manual" and entry["note"] == "first"
+    assert entry["includes_media"] is False and entry["file_count"] > 20
+    assert (
+        entry["size_bytes"]
+        == (sample_site / "uSync/restore/points" / entry["id"] / "archive.tar.zst").stat().st_size
+    )
+
+
+def test_check_json_shape(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    done = damage(service)
+    report = json.loads(cli(sample_site, "check", "latest", "--json").stdout)
+    assert set(report) >= {"summary", "changes", "findings"}
+    assert report["summary"]["restore_point"] == point.id
+    changes = {c["path"]: c for c in report["changes"]}
+    item = changes[done["content_type"]]
+    assert item["change"] == "update" and item["item_type"] == "ContentType"
+    assert item["key"] and item["alias"]
+    assert any(d["path"].endswith("/Mandatory") for d in item["details"])
+    assert changes[done["view"]]["change"] == "create"
+
+
+def test_errors_are_one_line_with_documented_codes(sample_site: Path, tmp_path: Path) -> None:
+    missing = cli(sample_site, "show", "20990101T000000000Z-abcdef")
+    assert missing.returncode == 8
+    assert missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
+    no_site = cli(tmp_path / "nowhere", "list")
+    assert no_site.returncode == 3 and "Traceback" not in no_site.stderr
+    assert cli(sample_site, "check", "latest").returncode == 8
+
+
+def test_restore_off_a_terminal_needs_yes(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    service.create()
+    damage(service)
+    refused = cli(sample_site, "restore", "latest")
+    assert refused.returncode == 9 and "--yes" in refused.stderr
+    done = cli(sample_site, "restore", "latest", "--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["pre_restore_point"] and result["written"] == 3 and result["deleted"] == 1
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publisher_restore",
+            "demo",
+            "--into",
+            str(tmp_path / "d"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["identical"] is True
+    assert report["check"]["summary"]["changes"] >= 4
+    assert any(f["code"] == "DC101" for f in report["check"]["findings"])

@@ -1,0 +1,34 @@
+"""Shared fixtures: the read-only corpus beside the repo, and copies of sites to change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+SAMPLE_SITE = REPO / "fixtures" / "sample-site"
+CORPUS_SITES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """A writable copy of a site (corpus files are never changed in place)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("restore"))
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    target.chmod(0o755)
+    return target
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled sample site."""
+    return copy_site(SAMPLE_SITE, tmp_path / "sample-site")
+
+
+@pytest.fixture(params=CORPUS_SITES)
+def corpus_site(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A fresh copy of each real corpus site in turn."""
+    return copy_site(CORPUS / request.param, tmp_path / request.param)

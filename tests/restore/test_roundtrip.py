@@ -1,0 +1,140 @@
+"""create -> change -> check -> restore is byte-identical, on every corpus site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publisher_restore.errors import IntegrityError, RestorePointNotFoundError
+from publisher_restore.restore.manifest import Reason
+from publisher_restore.service import RestoreService
+from tests.restore.helpers import damage, fingerprint
+
+
+def test_round_trip_is_byte_identical(corpus_site: Path) -> None:
+    service = RestoreService.open(corpus_site)
+    before = fingerprint(corpus_site)
+    point = service.create(note="before")
+    done = damage(service)
+
+    plan = service.check(point.id)
+    by_path = {c.path: c for c in plan.changes}
+    changed_type = by_path[done["content_type"]]
+    assert changed_type.change == "update"
+    assert changed_type.item_type == "ContentType"
+    mandatory = [d for d in changed_type.details if d.path.endswith("/Mandatory")]
+    assert [(d.old, d.new) for d in mandatory] == [("true", "false")]
+    assert by_path[done["removed"]].change == "create"
+    assert by_path[done["added"]].change == "delete"
+    assert by_path[done["view"]].change == "create"
+    assert by_path[done["view"]].item_type is None
+
+    result = service.restore(point.id, pre_restore=False)
+    assert result.written == 3 and result.deleted == 1
+    assert fingerprint(corpus_site) == before
+    assert service.check(point.id).changes == []
+
+
+def test_broken_file_is_archived_and_restored_as_bytes(tmp_path: Path) -> None:
+    from tests.conftest import CORPUS, copy_site
+
+    site = copy_site(CORPUS / "navsjon-sportfiske", tmp_path / "site")
+    broken = site / "uSync/v9/Content/boka.config"
+    original = broken.read_bytes()
+    service = RestoreService.open(site)
+    point = service.create()
+    [problem] = point.problems
+    assert problem.path == "uSync/v9/Content/boka.config" and problem.line
+    assert "conflict" in problem.problem
+    broken.write_bytes(b"overwritten")
+    service.restore("latest", pre_restore=False)
+    assert broken.read_bytes() == original
+
+
+def test_pre_restore_point_makes_the_restore_undoable(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    original = fingerprint(sample_site)
+    point = service.create()
+    damage(service)
+    damaged = fingerprint(sample_site)
+
+    result = service.restore(point.id)
+    assert fingerprint(sample_site) == original
+    pre = service.get(result.pre_restore_point or "")
+    assert pre.reason == Reason.PRE_RESTORE
+    assert service.points()[0].id == pre.id
+
+    service.restore(pre.id, pre_restore=False)
+    assert fingerprint(sample_site) == damaged
+
+
+def test_check_of_an_unchanged_site_reports_nothing(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    service.create()
+    plan = service.check("latest")
+    assert plan.changes == [] and plan.operations == []
+    assert plan.summary()["changes"] == 0
+
+
+def test_media_is_restored_only_from_a_point_that_has_it(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    media = sorted((sample_site / "wwwroot/media").rglob("*.png"))[0]
+    original = media.read_bytes()
+    without = service.create(include_media=False)
+    media.write_bytes(b"changed")
+    assert not any(
+        op.path.startswith("wwwroot/media") for op in service.check(without.id).operations
+    )
+    service.restore(without.id, pre_restore=False)
+    assert media.read_bytes() == b"changed"
+
+    media.write_bytes(original)
+    with_media = service.create(include_media=True)
+    media.write_bytes(b"changed again")
+    service.restore(with_media.id, pre_restore=False)
+    assert media.read_bytes() == original
+
+
+def test_corrupt_archive_is_refused_before_anything_is_written(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    damage(service)
+    damaged = fingerprint(sample_site)
+    archive = service.site.restore_dir / "points" / point.id / point.archive_name
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    archive.chmod(0o644)
+    archive.write_bytes(bytes(data))
+
+    assert not service.verify(point.id).ok
+    with pytest.raises(IntegrityError):
+        service.restore(point.id, pre_restore=False)
+    assert fingerprint(sample_site) == damaged
+    assert not service.work.exists()
+
+
+def test_truncated_archive_is_refused(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    archive = service.site.restore_dir / "points" / point.id / point.archive_name
+    archive.chmod(0o644)
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 3])
+    with pytest.raises(IntegrityError):
+        service.restore(point.id, pre_restore=False)
+
+
+def test_list_delete_pin_prune(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    ids = [service.create(note=str(n)).id for n in range(4)]
+    assert [p.id for p in service.points()] == list(reversed(ids))
+    service.pin(ids[0])
+    doomed = service.prune(keep_last=1, keep_days=None, dry_run=True)
+    assert [p.id for p in doomed] == [ids[2], ids[1]]
+    assert len(service.points()) == 4
+    service.prune(keep_last=1, keep_days=None)
+    assert [p.id for p in service.points()] == [ids[3], ids[0]]
+    service.delete(ids[0])
+    assert [p.id for p in service.points()] == [ids[3]]
+    with pytest.raises(RestorePointNotFoundError):
+        service.get(ids[0])
