@@ -167,6 +167,10 @@ class ContentItem(UsyncItem):
     template: ItemRef | None = None
     is_blueprint: bool = False
     values: tuple[PropertyValue, ...] = ()
+    cultures: tuple[str, ...] = ()
+    """Root ``Cultures`` attribute of a partial (Publisher/Exporter) file; empty = all cultures."""
+    segments: tuple[str, ...] = ()
+    """Root ``Segments`` attribute of a partial file; empty = all segments."""
 
 
 class TemplateItem(UsyncItem):

@@ -69,6 +69,7 @@ def test_culture_and_segment_values() -> None:
         ("theme", None, None, "dark"),
         ("theme", None, "members", "gold"),
     ]
+    assert (item.cultures, item.segments) == (("en-US", "da"), ("members",))
 
 
 def test_trashed_media_keeps_restore_parent() -> None:

@@ -46,7 +46,13 @@ def parse_content(root: Element, path: str) -> ContentItem:
         template=_template(info),
         is_blueprint=is_blueprint_path(path) or bool(child_bool(info, "IsBlueprint")),
         values=_values(root),
+        cultures=_csv(root.get("Cultures")),
+        segments=_csv(root.get("Segments")),
     )
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
 def is_blueprint_path(path: str) -> bool:
