@@ -159,7 +159,7 @@ def _build_settings(merged: MergedConfig, sources: list[str]) -> RestoreSettings
     section = as_section(merged.tree(SECTION), Where(SECTION_NAME, merged.source(SECTION)))
 
     def where(key: str) -> Where:
-        return Where(f"{SECTION_NAME}:{key}", merged.source((*SECTION, key)))
+        return Where(f"{SECTION_NAME}:{key}", merged.source((*SECTION, *key.split(":"))))
 
     def raw(key: str) -> Any:
         found = lookup(section, key)

@@ -77,7 +77,8 @@ class MergedConfig:
 
     def __init__(self, layers: Iterable[list[ConfigEntry]]) -> None:
         self._root = _Node(display="")
-        self._sources: dict[KeyPath, str] = {}
+        self._sources: dict[KeyPath, tuple[int, str]] = {}
+        self._writes = 0
         for layer in layers:
             for entry in layer:
                 self._set(entry)
@@ -88,7 +89,8 @@ class MergedConfig:
             # The first writer's spelling of a key is kept, as .NET does.
             node = node.children.setdefault(segment.lower(), _Node(display=segment))
         node.value = entry.value
-        self._sources[_lower(entry.path)] = entry.source
+        self._writes += 1
+        self._sources[_lower(entry.path)] = (self._writes, entry.source)
 
     def tree(self, section: KeyPath) -> Any:
         """The section as plain Python: dicts, lists (all-index children) and scalars."""
@@ -101,10 +103,10 @@ class MergedConfig:
         return {} if node is None else {k: child.display for k, child in node.children.items()}
 
     def sources(self, section: KeyPath) -> list[str]:
-        """Every source that set a value at or under the section, in the order first read."""
+        """Every source whose value stands at or under the section, in the order they were read."""
         prefix = _lower(section)
-        found = [src for key, src in self._sources.items() if key[: len(prefix)] == prefix]
-        return list(dict.fromkeys(found))
+        found = sorted(seen for key, seen in self._sources.items() if key[: len(prefix)] == prefix)
+        return list(dict.fromkeys(source for _, source in found))
 
     def source(self, section: KeyPath) -> str:
         """The sources of a section joined for an error message."""
