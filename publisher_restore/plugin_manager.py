@@ -10,6 +10,7 @@ from publisher_restore import hookspecs
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "publisher_restore.default_plugins.storage",
+    "publisher_restore.default_plugins.analyser_rules",
 )
 
 

@@ -1,0 +1,187 @@
+"""DC701-DC703: content and media deleted, cleaned away, or values emptied."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from publisher_restore.analyser.context import AnalysisContext, Subject
+from publisher_restore.analyser.findings import Finding, Impact, Severity
+from publisher_restore.analyser.impact import (
+    count_items,
+    culture_label,
+    describe,
+    filled_text,
+    is_filled,
+    noun_for,
+)
+from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.type_structure import ZERO_KEY, at_root
+from publisher_restore.analyser.sides import alias_key
+from publisher_restore.usync.models import (
+    AnyItem,
+    ContentItem,
+    EmptyAction,
+    EmptyItem,
+    PropertyValue,
+)
+
+TREE = ("Content", "Media")
+
+
+@dataclass
+class ContentPlan:
+    """Top-most deleted content items, by cause; descendants travel with their ancestor."""
+
+    deleted: list[tuple[ContentItem, EmptyItem | None]] = field(default_factory=list)
+    cleaned: list[tuple[EmptyItem, list[ContentItem]]] = field(default_factory=list)
+
+
+def content_plan(ctx: AnalysisContext) -> ContentPlan:
+    """Delete markers first, then Clean markers, then (complete) absence."""
+    return ctx.memo("content-plan", lambda: _plan(ctx))
+
+
+def _plan(ctx: AnalysisContext) -> ContentPlan:
+    explicit = [(d.item, d.marker) for d in ctx.deleted(*TREE) if d.marker is not None]
+    taken = {id(item) for item, _ in explicit}
+    cleaned: list[tuple[EmptyItem, list[ContentItem]]] = []
+    for marker in ctx.incoming.markers(EmptyAction.CLEAN):
+        if marker.item_type not in TREE:
+            continue
+        gone = [c for c in _children(ctx, marker) if id(c) not in taken]
+        taken.update(id(c) for c in gone)
+        cleaned.append((marker, gone))
+    missing = [(d.item, None) for d in ctx.deleted(*TREE) if id(d.item) not in taken]
+    everything = {id(i) for i, _ in [*explicit, *missing]} | taken
+    plan = ContentPlan()
+    plan.deleted = [
+        (item, marker)
+        for item, marker in [*explicit, *missing]
+        if isinstance(item, ContentItem) and not _ancestor_in(ctx, item, everything)
+    ]
+    plan.cleaned = [
+        (m, [c for c in gone if not _ancestor_in(ctx, c, everything)]) for m, gone in cleaned
+    ]
+    return plan
+
+
+def _children(ctx: AnalysisContext, marker: EmptyItem) -> list[ContentItem]:
+    if not marker.key or marker.key == ZERO_KEY:
+        candidates = [i for i in ctx.content.items if at_root(i)]
+    else:
+        candidates = ctx.content.children.get(marker.key, [])
+    return [
+        c
+        for c in candidates
+        if c.item_type == marker.item_type and ctx.pairing.incoming_for(c) is None
+    ]
+
+
+def _ancestor_in(ctx: AnalysisContext, item: ContentItem, ids: set[int]) -> bool:
+    seen: set[str] = set()
+    parent = ctx.content.by_key.get(item.parent_key or "")
+    while parent is not None and parent.key not in seen:
+        if id(parent) in ids:
+            return True
+        seen.add(parent.key or "")
+        parent = ctx.content.by_key.get(parent.parent_key or "")
+    return False
+
+
+def _doomed(ctx: AnalysisContext, root: ContentItem) -> list[ContentItem]:
+    """The item and its descendants that the incoming set does not keep."""
+    return [
+        i for i in ctx.content.subtree(root) if i is root or ctx.pairing.incoming_for(i) is None
+    ]
+
+
+class ContentDeletedRule(Rule):
+    """DC701: a content or media item (and its descendants) is deleted."""
+
+    code = "DC701"
+    severity = Severity.DAMAGING
+    title = "Content or media deleted"
+    why = "The item and its values are gone on the target."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per top-most deleted item."""
+        for item, marker in content_plan(ctx).deleted:
+            doomed = _doomed(ctx, item)
+            impact = count_items(doomed)
+            how = "a Delete marker" if marker is not None else "its absence from the incoming set"
+            below = f" with {len(doomed) - 1} descendants" if len(doomed) > 1 else ""
+            message = (
+                f"Deleting {item.item_type.lower()} '{item.node_name or item.alias}' ({how})"
+                f"{below} deletes {describe(impact, noun_for(doomed))}."
+            )
+            detail = {"old": {"path": item.tree_path or item.alias}, "new": None}
+            yield self.finding(Subject(item, marker), message, detail, impact)
+
+
+class CleanDeletesRule(Rule):
+    """DC702: a Clean marker deletes every child of its parent that the set does not contain."""
+
+    code = "DC702"
+    severity = Severity.DAMAGING
+    title = "Clean marker deletes children"
+    why = "Every child of that parent not in the set is deleted."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per Clean marker that deletes anything."""
+        for marker, gone in content_plan(ctx).cleaned:
+            if not gone:
+                continue
+            doomed = [d for root in gone for d in _doomed(ctx, root)]
+            impact = count_items(doomed)
+            parent = ctx.content.by_key.get(marker.key or "")
+            name = parent.node_name or parent.alias if parent else "the root"
+            message = (
+                f"A Clean marker for '{name}' deletes {len(gone)} children missing from the "
+                f"incoming set: {describe(impact, noun_for(doomed))}."
+            )
+            detail = {"children": sorted(c.node_name or c.alias for c in gone)}
+            subject_item: AnyItem = parent if parent else marker
+            yield self.finding(Subject(subject_item, marker), message, detail, impact)
+
+
+Slot = tuple[str, str | None, str | None]
+
+
+def _slots(item: ContentItem) -> dict[Slot, str]:
+    return {(alias_key(v.alias), v.culture, v.segment): v.value for v in item.values}
+
+
+class ValueEmptiedRule(Rule):
+    """DC703: a content item's value is replaced by an empty value."""
+
+    code = "DC703"
+    severity = Severity.RISKY
+    title = "Content value emptied"
+    why = "The current value is lost on import."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per item and property whose filled value the incoming file empties."""
+        for cur, inc, _ in ctx.pairs(ContentItem):
+            incoming = _slots(inc)
+            emptied: dict[str, list[PropertyValue]] = {}
+            for value in cur.values:
+                new = incoming.get((alias_key(value.alias), value.culture, value.segment))
+                if new is not None and not filled_text(new) and is_filled(value):
+                    emptied.setdefault(value.alias, []).append(value)
+            for alias in sorted(emptied):
+                yield self._emptied(cur, inc, alias, emptied[alias])
+
+    def _emptied(
+        self, cur: ContentItem, inc: ContentItem, alias: str, lost: list[PropertyValue]
+    ) -> Finding:
+        cultures = Counter(culture_label(v) for v in lost)
+        impact = Impact(items=1, values=len(lost), cultures=dict(sorted(cultures.items())))
+        message = (
+            f"Importing '{cur.node_name or cur.alias}' empties its '{alias}' value "
+            f"({describe(impact, noun_for([cur]))})."
+        )
+        detail = {"old": {"cultures": sorted(cultures)}, "new": ""}
+        finding = self.finding(Subject(cur, inc), message, detail, impact)
+        return finding.model_copy(update={"property_alias": alias})

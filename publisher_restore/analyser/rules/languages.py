@@ -1,0 +1,96 @@
+"""DC301 and DC302: languages deleted, the default language or an ISO code changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from publisher_restore.analyser.context import AnalysisContext, Subject
+from publisher_restore.analyser.findings import Finding, Impact, Severity
+from publisher_restore.analyser.impact import count_values, describe, noun_for
+from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.usync.models import LanguageItem, PropertyValue
+
+
+def iso_of(item: LanguageItem) -> str:
+    """The language's ISO code (the alias when the file has none)."""
+    return item.iso_code or item.alias
+
+
+def culture_impact(ctx: AnalysisContext, iso: str) -> tuple[Impact | None, str]:
+    """Filled values in one culture, and the items holding them or a name in it."""
+    if not ctx.content.has_content:
+        return None, "pages"
+    folded = iso.casefold()
+
+    def in_culture(value: PropertyValue) -> bool:
+        return value.culture is not None and value.culture.casefold() == folded
+
+    values = count_values(ctx.content.items, None, in_culture)
+    named = [
+        item
+        for item in ctx.content.items
+        if any(c.casefold() == folded for c in item.culture_names)
+        or any(in_culture(v) for v in item.values)
+    ]
+    return Impact(items=len(named), values=values.values, cultures=values.cultures), noun_for(named)
+
+
+class LanguageDeletedRule(Rule):
+    """DC301: a language is deleted with every value, name and translation in it."""
+
+    code = "DC301"
+    severity = Severity.DAMAGING
+    title = "Language deleted"
+    why = "All property values, names and dictionary translations in that language are deleted."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per deleted language."""
+        for deletion in ctx.deleted("Language"):
+            item = deletion.item
+            if not isinstance(item, LanguageItem):
+                continue
+            impact, noun = culture_impact(ctx, iso_of(item))
+            held = describe(impact, noun) if impact is not None else "every value in it"
+            message = f"Deleting language '{iso_of(item)}' deletes {held}, and its translations."
+            detail = {"old": {"iso_code": iso_of(item)}, "new": None}
+            yield self.finding(Subject(item, deletion.marker), message, detail, impact)
+
+
+class LanguageChangedRule(Rule):
+    """DC302: the default language changes, or a language's ISO code changes."""
+
+    code = "DC302"
+    severity = Severity.RISKY
+    title = "Default language or ISO code changed"
+    why = "Culture-keyed values, domains and URLs no longer line up."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per ISO change, one for a new default language."""
+        for cur, inc, _ in ctx.pairs(LanguageItem):
+            if iso_of(cur).casefold() != iso_of(inc).casefold():
+                impact, noun = culture_impact(ctx, iso_of(cur))
+                held = describe(impact, noun) if impact is not None else "its values"
+                message = (
+                    f"Changing language ISO code '{iso_of(cur)}' to '{iso_of(inc)}' leaves "
+                    f"{held} keyed to a culture that no longer exists."
+                )
+                detail = {"old": {"iso_code": iso_of(cur)}, "new": {"iso_code": iso_of(inc)}}
+                yield self.finding(Subject(cur, inc), message, detail, impact)
+        yield from self._default_changed(ctx)
+
+    def _default_changed(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        old = _default(ctx.current.of_type("Language"))
+        new = _default(ctx.after.of_type("Language"))
+        if old is None or new is None or iso_of(old).casefold() == iso_of(new).casefold():
+            return
+        impact, _ = culture_impact(ctx, iso_of(old))
+        message = (
+            f"The default language changes from '{iso_of(old)}' to '{iso_of(new)}'; invariant "
+            "content, domains and URLs follow the new default."
+        )
+        detail = {"old": {"default": iso_of(old)}, "new": {"default": iso_of(new)}}
+        yield self.finding(Subject(old, new), message, detail, impact)
+
+
+def _default(items: Iterable[object]) -> LanguageItem | None:
+    return next((i for i in items if isinstance(i, LanguageItem) and i.is_default), None)

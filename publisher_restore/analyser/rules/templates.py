@@ -1,0 +1,59 @@
+"""DC401: a template that content uses is deleted, or no longer allowed on its type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from publisher_restore.analyser.context import AnalysisContext, Subject
+from publisher_restore.analyser.findings import Finding, Impact, Severity
+from publisher_restore.analyser.identity import ref_in, same_ref
+from publisher_restore.analyser.impact import noun_for
+from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.type_support import instances
+from publisher_restore.usync.models import ContentItem, ContentTypeItem, ItemRef, TemplateItem
+
+
+def using(items: Iterable[ContentItem], template: ItemRef) -> list[ContentItem]:
+    """Content whose template is ``template`` (by Key, else Alias)."""
+    return [i for i in items if i.template is not None and same_ref(i.template, template)]
+
+
+class TemplateRemovedRule(Rule):
+    """DC401: pages lose their template and stop rendering."""
+
+    code = "DC401"
+    severity = Severity.RISKY
+    title = "Template in use deleted or disallowed"
+    why = "Those pages lose their template and stop rendering."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per deleted template in use, one per disallowed template in use."""
+        deleted: list[ItemRef] = []
+        for deletion in ctx.deleted("Template"):
+            ref = ItemRef(key=deletion.item.key, alias=deletion.item.alias)
+            deleted.append(ref)
+            pages = using(ctx.content.items, ref)
+            if pages and isinstance(deletion.item, TemplateItem):
+                message = (
+                    f"Deleting template '{ref.alias}' leaves {len(pages)} "
+                    f"{noun_for(pages)} that use it without a template."
+                )
+                detail = {"old": {"alias": ref.alias}, "new": None}
+                impact = Impact(items=len(pages))
+                yield self.finding(Subject(deletion.item, deletion.marker), message, detail, impact)
+        yield from self._disallowed(ctx, tuple(deleted))
+
+    def _disallowed(self, ctx: AnalysisContext, deleted: tuple[ItemRef, ...]) -> Iterable[Finding]:
+        for cur, inc, _ in ctx.pairs(ContentTypeItem):
+            for ref in cur.allowed_templates:
+                if ref_in(ref, inc.allowed_templates) or ref_in(ref, deleted):
+                    continue
+                pages = using(instances(ctx, [cur]), ref)
+                if not pages:
+                    continue
+                message = (
+                    f"'{cur.alias}' no longer allows template '{ref.alias}', which "
+                    f"{len(pages)} {noun_for(pages)} use."
+                )
+                detail = {"template": {"key": ref.key, "alias": ref.alias}}
+                yield self.finding(Subject(cur, inc), message, detail, Impact(items=len(pages)))

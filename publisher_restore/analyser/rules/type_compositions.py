@@ -1,0 +1,107 @@
+"""DC103 and DC104: compositions and parents removed, resolved transitively."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from publisher_restore.analyser.context import AnalysisContext, Subject
+from publisher_restore.analyser.findings import Finding, Severity
+from publisher_restore.analyser.identity import ref_in, same_ref
+from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.type_support import (
+    deletes_phrase,
+    loss_impact,
+    names,
+    quoted,
+)
+from publisher_restore.usync.models import ContentTypeItem, ItemRef, PropertyType
+
+
+def lost_through(
+    ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, ref: ItemRef
+) -> list[PropertyType]:
+    """Properties ``cur`` got through ``ref`` that the type no longer gets any other way."""
+    kept = ctx.after_graph.effective(inc)
+    return [
+        owned.prop
+        for owned in ctx.current_graph.inherited_from(cur, ref)
+        if kept.find(owned.prop) is None
+    ]
+
+
+def _type_pairs(ctx: AnalysisContext) -> Iterator[tuple[ContentTypeItem, ContentTypeItem]]:
+    for cur, inc, _ in ctx.pairs(ContentTypeItem):
+        yield cur, inc
+
+
+class CompositionRemovedRule(Rule):
+    """DC103: a composition removed from a type takes its (and its compositions') properties."""
+
+    code = "DC103"
+    severity = Severity.DAMAGING
+    title = "Composition removed"
+    why = (
+        "The values of every property that came from that composition are deleted for all "
+        "content of the type."
+    )
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per removed composition that loses at least one property."""
+        for cur, inc in _type_pairs(ctx):
+            remaining = (*inc.compositions, *([inc.parent] if inc.parent else []))
+            for ref in cur.compositions:
+                if not ref_in(ref, remaining):
+                    yield from self._removed(ctx, cur, inc, ref)
+
+    def _removed(
+        self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, ref: ItemRef
+    ) -> Iterator[Finding]:
+        lost = lost_through(ctx, cur, inc, ref)
+        if not lost:
+            return
+        impact, noun = loss_impact(ctx, cur, lost)
+        message = (
+            f"Removing composition '{ref.alias}' from '{cur.alias}' removes properties "
+            f"{quoted(names(lost))} and {deletes_phrase(impact, noun)}."
+        )
+        detail = {
+            "composition": {"key": ref.key, "alias": ref.alias},
+            "lost_properties": names(lost),
+        }
+        yield self.finding(Subject(cur, inc), message, detail, impact)
+
+
+class ParentChangedRule(Rule):
+    """DC104: the parent (master) type removed or changed; inherited values are deleted."""
+
+    code = "DC104"
+    severity = Severity.DAMAGING
+    title = "Parent type removed or changed"
+    why = "Implemented as a composition change: inherited properties' values are deleted."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per type whose old parent's properties are lost."""
+        for cur, inc in _type_pairs(ctx):
+            old = cur.parent
+            if old is None or (inc.parent is not None and same_ref(old, inc.parent)):
+                continue
+            if ref_in(old, inc.compositions):
+                continue
+            lost = lost_through(ctx, cur, inc, old)
+            if not lost:
+                continue
+            impact, noun = loss_impact(ctx, cur, lost)
+            new = inc.parent.alias if inc.parent else None
+            change = f"changing its parent to '{new}'" if new else "removing its parent"
+            message = (
+                f"{change.capitalize()} ('{old.alias}' before) on '{cur.alias}' removes "
+                f"inherited properties {quoted(names(lost))} and {deletes_phrase(impact, noun)}."
+            )
+            detail = {
+                "old_parent": {"key": old.key, "alias": old.alias},
+                "new_parent": {"key": inc.parent.key, "alias": inc.parent.alias}
+                if inc.parent
+                else None,
+                "lost_properties": names(lost),
+            }
+            yield self.finding(Subject(cur, inc), message, detail, impact)

@@ -1,0 +1,165 @@
+"""DC108 and DC112: a property's data type or its validation changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from publisher_restore.analyser.compat import (
+    Compatibility,
+    editor_compatibility,
+    storage_compatible,
+)
+from publisher_restore.analyser.context import AnalysisContext, Subject
+from publisher_restore.analyser.findings import Finding, Impact, Severity
+from publisher_restore.analyser.impact import describe, is_filled
+from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.type_properties import property_pairs
+from publisher_restore.analyser.rules.type_support import instances, users_impact
+from publisher_restore.analyser.sides import alias_key
+from publisher_restore.usync.models import (
+    ContentTypeItem,
+    DataTypeItem,
+    PropertyType,
+    PropertyValue,
+)
+
+
+def _data_type(found: object) -> DataTypeItem | None:
+    return found if isinstance(found, DataTypeItem) else None
+
+
+class DataTypeChangedRule(Rule):
+    """DC108: a property moves to another data type; risky unless the editors are compatible."""
+
+    code = "DC108"
+    severity = Severity.RISKY
+    title = "Property data type changed"
+    why = (
+        "Stored values are read by another editor; incompatible formats fail to render or are "
+        "lost on the next save. A change between compatible editors is a notice."
+    )
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per property whose Definition changes to another data type."""
+        for cur, inc, _ in ctx.pairs(ContentTypeItem):
+            for prop, match in property_pairs(cur, inc):
+                if match is not None and self._changed(prop, match):
+                    finding = self._judge(ctx, cur, inc, prop, match)
+                    if finding is not None:
+                        yield finding
+
+    @staticmethod
+    def _changed(old: PropertyType, new: PropertyType) -> bool:
+        if old.definition and new.definition:
+            return old.definition.casefold() != new.definition.casefold()
+        return alias_key(old.editor_alias) != alias_key(new.editor_alias)
+
+    def _judge(
+        self,
+        ctx: AnalysisContext,
+        cur: ContentTypeItem,
+        inc: ContentTypeItem,
+        old: PropertyType,
+        new: PropertyType,
+    ) -> Finding | None:
+        old_dt = _data_type(ctx.current.find("DataType", old.definition, ""))
+        new_dt = _data_type(ctx.after.find("DataType", new.definition, ""))
+        if old_dt is not None and new_dt is not None and ctx.after_of(old_dt) is new_dt:
+            return None  # the same data type under a new Key (DC114 reports the re-creation)
+        old_editor = old_dt.editor_alias if old_dt else old.editor_alias
+        new_editor = new_dt.editor_alias if new_dt else new.editor_alias
+        compat = editor_compatibility(old_editor, new_editor)
+        same_storage = storage_compatible(
+            old_dt.database_type if old_dt else None, new_dt.database_type if new_dt else None
+        )
+        safe = compat is not Compatibility.INCOMPATIBLE and same_storage
+        impact, noun = users_impact(ctx, cur, old, None)
+        old_name = old_dt.name or old_dt.alias if old_dt else old.definition
+        new_name = new_dt.name or new_dt.alias if new_dt else new.definition
+        verdict = (
+            "a compatible editor; the values are kept"
+            if safe
+            else "an editor that may not read them"
+        )
+        held = describe(impact, noun) if impact is not None else "its values"
+        message = (
+            f"Moving property '{old.alias}' on '{cur.alias}' from data type '{old_name}' "
+            f"({old_editor}) to '{new_name}' ({new_editor}) hands {held} to {verdict}."
+        )
+        detail = {
+            "old": {"definition": old.definition, "editor": old_editor},
+            "new": {"definition": new.definition, "editor": new_editor},
+            "compatibility": compat.value if same_storage else "storage-changed",
+        }
+        severity = Severity.NOTICE if safe else Severity.RISKY
+        return self.finding(Subject(cur, inc, old), message, detail, impact, severity)
+
+
+def _regex_test(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+class ValidationTightenedRule(Rule):
+    """DC112: a property becomes mandatory, or gets a new validation pattern."""
+
+    code = "DC112"
+    severity = Severity.NOTICE
+    title = "Property validation tightened"
+    why = "Existing content fails validation on its next save."
+
+    def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
+        """One finding per property made mandatory, one per new or changed pattern."""
+        for cur, inc, _ in ctx.pairs(ContentTypeItem):
+            for prop, match in property_pairs(cur, inc):
+                if match is None:
+                    continue
+                if match.mandatory and not prop.mandatory:
+                    yield self._mandatory(ctx, cur, inc, prop)
+                new, old = match.validation.strip(), prop.validation.strip()
+                if new and new != old:
+                    yield self._pattern(ctx, cur, inc, prop, old, new)
+
+    def _mandatory(
+        self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, p: PropertyType
+    ) -> Finding:
+        impact: Impact | None = None
+        if ctx.content.countable(cur.item_type):
+            key = alias_key(p.alias)
+            items = instances(ctx, ctx.current_graph.users(cur))
+            empty = [
+                i
+                for i in items
+                if not any(alias_key(v.alias) == key and is_filled(v) for v in i.values)
+            ]
+            impact = Impact(items=len(empty))
+        count = f"; {impact.items} current items have no value" if impact else ""
+        message = (
+            f"Property '{p.alias}' on '{cur.alias}' becomes mandatory{count}: they fail "
+            "validation on their next save."
+        )
+        detail = {"old": {"mandatory": False}, "new": {"mandatory": True}}
+        return self.finding(Subject(cur, inc, p), message, detail, impact)
+
+    def _pattern(
+        self,
+        ctx: AnalysisContext,
+        cur: ContentTypeItem,
+        inc: ContentTypeItem,
+        p: PropertyType,
+        old: str,
+        new: str,
+    ) -> Finding:
+        compiled = _regex_test(new)
+
+        def fails(value: PropertyValue) -> bool:
+            return compiled is not None and compiled.search(value.value) is None
+
+        impact, noun = users_impact(ctx, cur, p, fails)
+        failing = f"; {describe(impact, noun)} do not match it" if impact else ""
+        message = f"Property '{p.alias}' on '{cur.alias}' gets validation pattern '{new}'{failing}."
+        detail = {"old": {"validation": old}, "new": {"validation": new}}
+        return self.finding(Subject(cur, inc, p), message, detail, impact)

@@ -1,0 +1,93 @@
+"""Shared helpers of the content-type rules: lost-value impact, variations, wording."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from publisher_restore.analyser.context import AnalysisContext
+from publisher_restore.analyser.findings import Impact
+from publisher_restore.analyser.impact import ValueTest, count_values, describe, noun_for
+from publisher_restore.analyser.sides import alias_key
+from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyType
+
+TYPE_FAMILIES = ("ContentType", "MediaType", "MemberType")
+
+
+def merge(impacts: Iterable[Impact]) -> Impact:
+    """Sum impacts over disjoint sets of items."""
+    cultures: Counter[str] = Counter()
+    items = values = 0
+    for impact in impacts:
+        items += impact.items
+        values += impact.values
+        cultures.update(impact.cultures)
+    ordered = dict(sorted(cultures.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Impact(items=items, values=values, cultures=ordered)
+
+
+def instances(ctx: AnalysisContext, types: Iterable[ContentTypeItem]) -> list[ContentItem]:
+    """Current content and media of the given types."""
+    return ctx.content.of_types(types)
+
+
+def loss_impact(
+    ctx: AnalysisContext, owner: ContentTypeItem, props: list[PropertyType]
+) -> tuple[Impact | None, str]:
+    """Values of ``props`` lost on content of ``owner`` and of every type that inherits it.
+
+    A user type that still gets a property after the import (another composition) loses nothing;
+    a user type that is itself deleted is counted by DC102.  Returns the impact and a noun.
+    """
+    if not ctx.content.countable(owner.item_type):
+        return None, "pages"
+    impacts: list[Impact] = []
+    counted: list[ContentItem] = []
+    for user in ctx.current_graph.users(owner):
+        after = ctx.after_of(user)
+        if not isinstance(after, ContentTypeItem):
+            continue
+        kept = ctx.after_graph.effective(after)
+        lost = {alias_key(p.alias) for p in props if kept.find(p) is None}
+        if lost:
+            items = instances(ctx, [user])
+            counted.extend(items)
+            impacts.append(count_values(items, lost))
+    return merge(impacts), noun_for(counted)
+
+
+def users_impact(
+    ctx: AnalysisContext, owner: ContentTypeItem, prop: PropertyType, test: ValueTest | None
+) -> tuple[Impact | None, str]:
+    """Filled values of one property on content of ``owner`` and its inheriting types."""
+    if not ctx.content.countable(owner.item_type):
+        return None, "pages"
+    items = instances(ctx, ctx.current_graph.users(owner))
+    return count_values(items, {alias_key(prop.alias)}, test), noun_for(items)
+
+
+def deletes_phrase(impact: Impact | None, noun: str) -> str:
+    """'deletes 38 values on 38 pages (en-US 20, da 18)', or why there is no count."""
+    if impact is None:
+        return "deletes every stored value of it (no current content to count)"
+    if impact.values == 0:
+        return f"deletes no stored value (no current {noun.removesuffix('s')} holds one)"
+    return f"deletes {describe(impact, noun)}"
+
+
+def flags(variations: str) -> set[str]:
+    """The variation flags in a Variations value: {'culture'}, {'culture','segment'}, ..."""
+    folded = variations.casefold()
+    return {flag for flag in ("culture", "segment") if flag in folded}
+
+
+def names(props: Iterable[PropertyType]) -> list[str]:
+    """Sorted property aliases, for details and messages."""
+    return sorted(p.alias for p in props)
+
+
+def quoted(aliases: list[str], limit: int = 4) -> str:
+    """ "'a', 'b' and 3 more"."""
+    shown = ", ".join(f"'{a}'" for a in aliases[:limit])
+    rest = len(aliases) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown

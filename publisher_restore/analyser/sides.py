@@ -1,0 +1,98 @@
+"""One side of a comparison (current or incoming), indexed the way uSync finds items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from publisher_restore.usync.models import (
+    AnyItem,
+    ContentItem,
+    EmptyAction,
+    EmptyItem,
+    ParseProblem,
+)
+
+TREE_TYPES = frozenset({"Content", "Media"})
+"""Item types uSync finds by Key only: node names repeat across a tree, so Alias proves nothing."""
+
+TYPE_FAMILIES = frozenset({"ContentType", "MediaType", "MemberType"})
+
+
+class ItemSource(Protocol):
+    """Anything with parsed items and per-file problems (the loader's ItemSet fits)."""
+
+    @property
+    def items(self) -> Sequence[AnyItem]: ...
+
+    @property
+    def problems(self) -> Sequence[ParseProblem]: ...
+
+
+@dataclass(frozen=True)
+class SimpleItemSource:
+    """An in-memory ItemSource, for callers that already hold items."""
+
+    items: Sequence[AnyItem]
+    problems: Sequence[ParseProblem] = ()
+
+
+def alias_key(alias: str) -> str:
+    """Aliases compare case-insensitively, as Umbraco's lookups do."""
+    return alias.casefold()
+
+
+@dataclass
+class Side:
+    """The live items of one side (Empty markers kept apart) with Key and Alias indexes."""
+
+    items: list[AnyItem] = field(default_factory=list)
+    empties: list[EmptyItem] = field(default_factory=list)
+    by_key: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
+    by_alias: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, source: ItemSource) -> Side:
+        """Index a source; duplicates are kept in load order (lookups return the first)."""
+        side = cls(problems=list(source.problems))
+        for item in source.items:
+            if isinstance(item, EmptyItem):
+                side.empties.append(item)
+            else:
+                side._add(item)
+        return side
+
+    def _add(self, item: AnyItem) -> None:
+        self.items.append(item)
+        if item.key:
+            self.by_key.setdefault((item.item_type, item.key), []).append(item)
+        if item.item_type not in TREE_TYPES and item.alias:
+            self.by_alias.setdefault((item.item_type, alias_key(item.alias)), []).append(item)
+
+    def find(self, item_type: str, key: str | None, alias: str) -> AnyItem | None:
+        """Key first, then Alias (never Alias for content and media)."""
+        if key:
+            found = self.by_key.get((item_type, key))
+            if found:
+                return found[0]
+        if item_type in TREE_TYPES or not alias:
+            return None
+        by_alias = self.by_alias.get((item_type, alias_key(alias)))
+        return by_alias[0] if by_alias else None
+
+    def of_type(self, *item_types: str) -> Iterable[AnyItem]:
+        """Live items of the given types, in load order."""
+        wanted = set(item_types)
+        return (item for item in self.items if item.item_type in wanted)
+
+    def content(self) -> list[ContentItem]:
+        """Content and media items (not blueprints): what impact is counted from."""
+        return [
+            item for item in self.items if isinstance(item, ContentItem) and not item.is_blueprint
+        ]
+
+    def markers(self, action: EmptyAction) -> list[EmptyItem]:
+        """Empty markers with the given action."""
+        return [empty for empty in self.empties if empty.action is action]
