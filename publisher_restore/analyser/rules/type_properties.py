@@ -128,7 +128,8 @@ class TabRemovedRule(Rule):
         tab: Tab,
         orphans: list[PropertyType],
     ) -> Finding:
-        impact, noun = loss_impact(ctx, cur, orphans)
+        # the orphans are still listed, so they look kept: count them as lost regardless
+        impact, noun = loss_impact(ctx, cur, orphans, unless_kept=False)
         label = tab.alias or tab.caption
         message = (
             f"Removing tab '{label}' from '{cur.alias}' orphans properties "

@@ -90,7 +90,8 @@ class DataTypeChangedRule(Rule):
         detail = {
             "old": {"definition": old.definition, "editor": old_editor},
             "new": {"definition": new.definition, "editor": new_editor},
-            "compatibility": compat.value if same_storage else "storage-changed",
+            "compatibility": compat.value,
+            "storage_changed": not same_storage,
         }
         severity = Severity.NOTICE if safe else Severity.RISKY
         return self.finding(Subject(cur, inc, old), message, detail, impact, severity)

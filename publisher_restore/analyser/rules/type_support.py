@@ -32,12 +32,17 @@ def instances(ctx: AnalysisContext, types: Iterable[ContentTypeItem]) -> list[Co
 
 
 def loss_impact(
-    ctx: AnalysisContext, owner: ContentTypeItem, props: list[PropertyType]
+    ctx: AnalysisContext,
+    owner: ContentTypeItem,
+    props: list[PropertyType],
+    *,
+    unless_kept: bool = True,
 ) -> tuple[Impact | None, str]:
     """Values of ``props`` lost on content of ``owner`` and of every type that inherits it.
 
-    A user type that still gets a property after the import (another composition) loses nothing;
-    a user type that is itself deleted is counted by DC102.  Returns the impact and a noun.
+    With ``unless_kept``, a user type that still gets a property after the import (another
+    composition) loses nothing; a user type that is itself deleted is counted by DC102.
+    Returns the impact and a noun.
     """
     if not ctx.content.countable(owner.item_type):
         return None, "pages"
@@ -48,7 +53,7 @@ def loss_impact(
         if not isinstance(after, ContentTypeItem):
             continue
         kept = ctx.after_graph.effective(after)
-        lost = {alias_key(p.alias) for p in props if kept.find(p) is None}
+        lost = {alias_key(p.alias) for p in props if not unless_kept or kept.find(p) is None}
         if lost:
             items = instances(ctx, [user])
             counted.extend(items)
