@@ -73,6 +73,60 @@ class ContentIndex:
         return found
 
 
+class Tally:
+    """Counts an impact over several (items, properties) groups without counting twice.
+
+    An item counts once however many groups name it; a value counts once however many
+    groups match it.  ``whole`` groups count their items even when no value is filled
+    (the items themselves are deleted).
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[int, ContentItem] = {}
+        self._specs: dict[int, list[tuple[set[str] | None, ValueTest | None]]] = {}
+        self._whole: set[int] = set()
+
+    def add(
+        self,
+        items: Iterable[ContentItem],
+        aliases: set[str] | None = None,
+        test: ValueTest | None = None,
+        *,
+        whole: bool = False,
+    ) -> Tally:
+        """Count filled values of ``aliases`` (case-folded; None: all) passing ``test``."""
+        for item in items:
+            self._items[id(item)] = item
+            self._specs.setdefault(id(item), []).append((aliases, test))
+            if whole:
+                self._whole.add(id(item))
+        return self
+
+    def counted(self) -> list[ContentItem]:
+        """Every item added, once."""
+        return list(self._items.values())
+
+    def impact(self) -> Impact:
+        """Items hit (holding a matching value, or whole), values and values per culture."""
+        cultures: Counter[str] = Counter()
+        hit_items = 0
+        for ident, item in self._items.items():
+            specs = self._specs[ident]
+            hits = 0
+            for value in item.values:
+                if is_filled(value) and any(_matches(value, a, t) for a, t in specs):
+                    cultures[culture_label(value)] += 1
+                    hits += 1
+            hit_items += 1 if hits or ident in self._whole else 0
+        return Impact(items=hit_items, values=sum(cultures.values()), cultures=_ordered(cultures))
+
+
+def _matches(value: PropertyValue, aliases: set[str] | None, test: ValueTest | None) -> bool:
+    if aliases is not None and alias_key(value.alias) not in aliases:
+        return False
+    return test is None or test(value)
+
+
 def count_values(
     items: Iterable[ContentItem],
     aliases: set[str] | None = None,
@@ -82,24 +136,12 @@ def count_values(
 
     ``aliases`` (case-folded) limits the properties counted; ``test`` adds a value filter.
     """
-    cultures: Counter[str] = Counter()
-    hit_items = 0
-    for item in items:
-        hits = 0
-        for value in item.values:
-            if aliases is not None and alias_key(value.alias) not in aliases:
-                continue
-            if is_filled(value) and (test is None or test(value)):
-                cultures[culture_label(value)] += 1
-                hits += 1
-        hit_items += 1 if hits else 0
-    return Impact(items=hit_items, values=sum(cultures.values()), cultures=_ordered(cultures))
+    return Tally().add(items, aliases, test).impact()
 
 
 def count_items(items: list[ContentItem]) -> Impact:
     """Every item counts (it is deleted or affected as a whole), with all its filled values."""
-    values = count_values(items)
-    return Impact(items=len(items), values=values.values, cultures=values.cultures)
+    return Tally().add(items, whole=True).impact()
 
 
 def _ordered(cultures: Counter[str]) -> dict[str, int]:

@@ -6,13 +6,12 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import count_items, describe, noun_for
+from publisher_restore.analyser.impact import Tally, describe, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
     TYPE_FAMILIES,
+    add_loss,
     instances,
-    loss_impact,
-    merge,
 )
 from publisher_restore.usync.models import ContentTypeItem, EmptyItem
 
@@ -46,9 +45,9 @@ class TypeDeletedRule(Rule):
         if ctx.content.countable(item.item_type):
             own = instances(ctx, [item])
             props = [o.prop for o in ctx.current_graph.effective(item).values()]
-            inherited, _ = loss_impact(ctx, item, props)
-            impact = merge([count_items(own), *([inherited] if inherited else [])])
-            what = f"deletes {describe(impact, noun_for(own) if own else 'pages')}"
+            tally = add_loss(ctx, Tally().add(own, whole=True), item, props)
+            impact = tally.impact()
+            what = f"deletes {describe(impact, noun_for(tally.counted()))}"
         elif item.item_type == "MemberType":
             what = "deletes every member of that type (members are not in uSync to count)"
         else:

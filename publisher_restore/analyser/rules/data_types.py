@@ -8,9 +8,9 @@ from publisher_restore.analyser.compat import Compatibility, editor_compatibilit
 from publisher_restore.analyser.config_narrowing import Narrowing, narrowing, parsed_config
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import ValueTest, describe
+from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
 from publisher_restore.analyser.rules.base import Rule
-from publisher_restore.analyser.rules.type_support import merge, quoted, users_impact
+from publisher_restore.analyser.rules.type_support import add_users, quoted
 from publisher_restore.usync.models import (
     ContentTypeItem,
     DataTypeItem,
@@ -41,12 +41,12 @@ def usage_impact(
     ctx: AnalysisContext, item: DataTypeItem, test: ValueTest | None = None
 ) -> tuple[Impact | None, str]:
     """Filled values of every property using the data type, on the types that carry them."""
-    found = [users_impact(ctx, owner, prop, test) for owner, prop in usages(ctx, item)]
-    impacts = [impact for impact, _ in found if impact is not None]
     if not ctx.content.has_content:
         return None, "pages"
-    nouns = {noun for impact, noun in found if impact is not None and impact.items}
-    return merge(impacts), nouns.pop() if len(nouns) == 1 else "items"
+    tally = Tally()
+    for owner, prop in usages(ctx, item):
+        add_users(ctx, tally, owner, prop, test)
+    return tally.impact(), noun_for(tally.counted())
 
 
 def mentions(tokens: list[str]) -> ValueTest:

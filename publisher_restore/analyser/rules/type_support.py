@@ -2,33 +2,63 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext
 from publisher_restore.analyser.findings import Impact
-from publisher_restore.analyser.impact import ValueTest, count_values, describe, noun_for
+from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
 from publisher_restore.analyser.sides import alias_key
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyType
 
 TYPE_FAMILIES = ("ContentType", "MediaType", "MemberType")
 
 
-def merge(impacts: Iterable[Impact]) -> Impact:
-    """Sum impacts over disjoint sets of items."""
-    cultures: Counter[str] = Counter()
-    items = values = 0
-    for impact in impacts:
-        items += impact.items
-        values += impact.values
-        cultures.update(impact.cultures)
-    ordered = dict(sorted(cultures.items(), key=lambda kv: (-kv[1], kv[0])))
-    return Impact(items=items, values=values, cultures=ordered)
-
-
 def instances(ctx: AnalysisContext, types: Iterable[ContentTypeItem]) -> list[ContentItem]:
     """Current content and media of the given types."""
     return ctx.content.of_types(types)
+
+
+def add_loss(
+    ctx: AnalysisContext,
+    tally: Tally,
+    owner: ContentTypeItem,
+    props: list[PropertyType],
+    *,
+    unless_kept: bool = True,
+) -> Tally:
+    """Add the values of ``props`` on content of ``owner`` and every type that inherits it.
+
+    With ``unless_kept``, a user type that still gets a property after the import (another
+    composition) loses nothing; a user type that is itself deleted is counted by DC102.
+    """
+    for user in ctx.current_graph.users(owner):
+        after = ctx.after_of(user)
+        if not isinstance(after, ContentTypeItem):
+            continue
+        kept = ctx.after_graph.effective(after)
+        lost = {alias_key(p.alias) for p in props if not unless_kept or kept.find(p) is None}
+        if lost:
+            tally.add(instances(ctx, [user]), lost)
+    return tally
+
+
+def add_users(
+    ctx: AnalysisContext,
+    tally: Tally,
+    owner: ContentTypeItem,
+    prop: PropertyType,
+    test: ValueTest | None = None,
+) -> Tally:
+    """Add the values of one property on content of ``owner`` and its inheriting types."""
+    items = instances(ctx, ctx.current_graph.users(owner))
+    return tally.add(items, {alias_key(prop.alias)}, test)
+
+
+def result(ctx: AnalysisContext, tally: Tally, item_type: str) -> tuple[Impact | None, str]:
+    """The tally's impact and noun, or None when this family cannot be counted."""
+    if not ctx.content.countable(item_type):
+        return None, "pages"
+    return tally.impact(), noun_for(tally.counted())
 
 
 def loss_impact(
@@ -38,37 +68,16 @@ def loss_impact(
     *,
     unless_kept: bool = True,
 ) -> tuple[Impact | None, str]:
-    """Values of ``props`` lost on content of ``owner`` and of every type that inherits it.
-
-    With ``unless_kept``, a user type that still gets a property after the import (another
-    composition) loses nothing; a user type that is itself deleted is counted by DC102.
-    Returns the impact and a noun.
-    """
-    if not ctx.content.countable(owner.item_type):
-        return None, "pages"
-    impacts: list[Impact] = []
-    counted: list[ContentItem] = []
-    for user in ctx.current_graph.users(owner):
-        after = ctx.after_of(user)
-        if not isinstance(after, ContentTypeItem):
-            continue
-        kept = ctx.after_graph.effective(after)
-        lost = {alias_key(p.alias) for p in props if not unless_kept or kept.find(p) is None}
-        if lost:
-            items = instances(ctx, [user])
-            counted.extend(items)
-            impacts.append(count_values(items, lost))
-    return merge(impacts), noun_for(counted)
+    """Impact and noun of losing ``props`` from ``owner`` (see ``add_loss``)."""
+    tally = add_loss(ctx, Tally(), owner, props, unless_kept=unless_kept)
+    return result(ctx, tally, owner.item_type)
 
 
 def users_impact(
     ctx: AnalysisContext, owner: ContentTypeItem, prop: PropertyType, test: ValueTest | None
 ) -> tuple[Impact | None, str]:
-    """Filled values of one property on content of ``owner`` and its inheriting types."""
-    if not ctx.content.countable(owner.item_type):
-        return None, "pages"
-    items = instances(ctx, ctx.current_graph.users(owner))
-    return count_values(items, {alias_key(prop.alias)}, test), noun_for(items)
+    """Impact and noun of the filled values of one property on ``owner`` and its users."""
+    return result(ctx, add_users(ctx, Tally(), owner, prop, test), owner.item_type)
 
 
 def deletes_phrase(impact: Impact | None, noun: str) -> str:
