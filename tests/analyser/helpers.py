@@ -37,7 +37,7 @@ def find(
     )
 
 
-def changed(name: str, item_type: str | None = None, **update: Any) -> list[AnyItem]:
+def changed(name: str, item_type: str | None = None, /, **update: Any) -> list[AnyItem]:
     """The base items with one item's fields replaced (``name`` is its alias)."""
     items = list(base_items())
     target = find(items, name, item_type)

@@ -91,10 +91,24 @@ def _ancestor_in(ctx: AnalysisContext, item: ContentItem, ids: set[int]) -> bool
 
 
 def _doomed(ctx: AnalysisContext, root: ContentItem) -> list[ContentItem]:
-    """The item and its descendants that the incoming set does not keep."""
-    return [
-        i for i in ctx.content.subtree(root) if i is root or ctx.pairing.incoming_for(i) is None
-    ]
+    """The item and its descendants, except those the incoming set moves elsewhere.
+
+    Deleting a node deletes its subtree, even when the incoming set still holds a descendant
+    under it; only a descendant that the import moves out (another parent) survives.
+    """
+    found = [root]
+    stack = [root]
+    while stack:
+        for child in ctx.content.children.get(stack.pop().key or "", []):
+            if not _moved_out(ctx, child) and child not in found:
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def _moved_out(ctx: AnalysisContext, item: ContentItem) -> bool:
+    incoming = ctx.pairing.incoming_for(item)
+    return isinstance(incoming, ContentItem) and incoming.parent_key != item.parent_key
 
 
 class ContentDeletedRule(Rule):
