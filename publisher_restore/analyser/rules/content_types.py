@@ -48,6 +48,8 @@ class TypeDeletedRule(Rule):
             tally = add_loss(ctx, Tally().add(own, whole=True), item, props)
             impact = tally.impact()
             what = f"deletes {describe(impact, noun_for(tally.counted()))}"
+            if not impact.items:
+                what = "deletes no content (no current item is of that type or inherits it)"
         elif item.item_type == "MemberType":
             what = "deletes every member of that type (members are not in uSync to count)"
         else:

@@ -1,0 +1,59 @@
+"""Finds and loads the uSync version folder of each side: a site root or a uSync folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher_restore.config import load_settings
+from publisher_restore.errors import SiteError
+from publisher_restore.site import HANDLER_FOLDERS, Site, discover_usync_folders
+from publisher_restore.usync.loader import MARKER_NAME, ItemSet, load_items
+
+USYNC_ROOT = "usync"
+
+
+@dataclass(frozen=True)
+class SideFolder:
+    """Where one side's items are: paths are reported relative to ``root``."""
+
+    root: Path
+    usync_dir: Path
+    site_root: Path | None
+
+
+def _is_version_folder(folder: Path) -> bool:
+    if (folder / MARKER_NAME).is_file():
+        return True
+    return any(c.is_dir() and c.name.casefold() in HANDLER_FOLDERS for c in folder.iterdir())
+
+
+def resolve_side(path: Path) -> SideFolder:
+    """The uSync version folder ``path`` names: itself, its newest v<N>, or its site's."""
+    if not path.is_dir():
+        raise SiteError(f"{path}: not a folder")
+    path = path.resolve()
+    if _is_version_folder(path):
+        parent = path.parent
+        site_root = parent.parent if parent.name.casefold() == USYNC_ROOT else None
+        return SideFolder(site_root or path, path, site_root)
+    if path.name.casefold() == USYNC_ROOT:
+        folders = discover_usync_folders(path)
+        if not folders:
+            raise SiteError(f"{path}: no uSync version folder (v8, v9, v14, ...) inside")
+        return SideFolder(path.parent, folders[-1].path, path.parent)
+    site = Site.open(path)
+    return SideFolder(site.root, site.usync_dir, site.root)
+
+
+def load_side(path: Path) -> tuple[ItemSet, SideFolder]:
+    """Resolve and parse one side; unreadable files come back as problems."""
+    side = resolve_side(path)
+    return load_items(side.root, side.usync_dir), side
+
+
+def analyser_section(side: SideFolder) -> dict[str, object]:
+    """The ``uSync:Restore:Analyser`` section of the side's site (empty without a site)."""
+    if side.site_root is None:
+        return {}
+    return dict(load_settings(side.site_root).analyser)
