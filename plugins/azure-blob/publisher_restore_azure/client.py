@@ -8,11 +8,10 @@ from urllib.parse import urlsplit
 from azure.storage.blob import BlobServiceClient, ContainerClient, ExponentialRetry
 
 from publisher_restore.errors import ConfigError
-from publisher_restore_azure.settings import MIB, AzureSettings
+from publisher_restore_azure.settings import AzureSettings
 
 CONNECTION_TIMEOUT = 10  # seconds to open a connection
 READ_TIMEOUT = 60  # seconds without a byte from the service
-DOWNLOAD_CHUNK = 4 * MIB  # keeps a reader's memory small
 
 
 def retry_policy(retry_total: int) -> ExponentialRetry:
@@ -32,8 +31,10 @@ def client_options(settings: AzureSettings) -> dict[str, Any]:
         "retry_policy": retry_policy(settings.retry_total),
         "connection_timeout": CONNECTION_TIMEOUT,
         "read_timeout": READ_TIMEOUT,
-        "max_single_get_size": DOWNLOAD_CHUNK,
-        "max_chunk_get_size": DOWNLOAD_CHUNK,
+        # Reads fetch block-sized chunks too.  The SDK briefly holds about 9x a chunk
+        # while it assembles one (it preallocates a list of the body's length).
+        "max_single_get_size": settings.block_size,
+        "max_chunk_get_size": settings.block_size,
         "max_block_size": settings.block_size,
         "max_single_put_size": settings.block_size,
     }
@@ -62,7 +63,8 @@ def container_client(settings: AzureSettings, *, source: str) -> ContainerClient
     return service_client(settings, source=source).get_container_client(settings.container)
 
 
-def public_url(client: ContainerClient) -> str:
-    """The container's URL without its query (a SAS token is a secret)."""
+def account_url(client: ContainerClient) -> str:
+    """The account's blob endpoint, without the container or a query (a SAS token is secret)."""
     parts = urlsplit(client.url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    path = parts.path.rstrip("/").rsplit("/", 1)[0]
+    return f"{parts.scheme}://{parts.netloc}{path}"

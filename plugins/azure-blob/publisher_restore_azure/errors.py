@@ -57,7 +57,7 @@ class ErrorTranslator:
 
     def error(self, action: str, error: AzureError) -> StorageError:
         """A ``StorageError`` saying what failed, where, and why, without secrets."""
-        return StorageError(self.sanitize(f"cannot {action} in {self.where}: {self.reason(error)}"))
+        return StorageError(self.sanitize(f"{self.where}: cannot {action}: {self.reason(error)}"))
 
     @contextlib.contextmanager
     def translating(self, action: str) -> Iterator[None]:
@@ -69,12 +69,13 @@ class ErrorTranslator:
 
     def reason(self, error: AzureError) -> str:
         """A one-line, human explanation of an SDK error."""
-        if isinstance(error, ClientAuthenticationError):
-            return (
-                f"authentication failed ({_status(error)}); check the connection string, "
-                "or the identity the default Azure credential signs in as"
-            )
         if isinstance(error, HttpResponseError):
+            if isinstance(error, ClientAuthenticationError) or error.status_code in (401, 403):
+                return (
+                    f"authentication failed or access denied ({_status(error)}: "
+                    f"{_first_line(error)}); check the connection string's account and key, "
+                    "or the role of the identity the default Azure credential signs in as"
+                )
             return f"the service answered {_status(error)}: {_first_line(error)}"
         if isinstance(error, ServiceRequestError | ServiceResponseError):
             return (
@@ -86,6 +87,7 @@ class ErrorTranslator:
 
 def _status(error: HttpResponseError) -> str:
     code = getattr(error, "error_code", None) or ""
+    code = getattr(code, "value", code)  # the SDK gives a StorageErrorCode enum or a string
     status = error.status_code if error.status_code is not None else "?"
     return f"HTTP {status} {code}".strip()
 

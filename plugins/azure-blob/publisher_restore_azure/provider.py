@@ -28,7 +28,7 @@ from publisher_restore.storage.base import (
     StorageProvider,
     check_name,
 )
-from publisher_restore_azure.client import container_client, public_url
+from publisher_restore_azure.client import account_url, container_client
 from publisher_restore_azure.download import chunk_stream
 from publisher_restore_azure.errors import ErrorTranslator, connection_string_secrets
 from publisher_restore_azure.lease import hold_lease
@@ -67,7 +67,7 @@ class AzureBlobStorageProvider(StorageProvider):
         return f"{type(self).__name__}({self.describe()})"
 
     def describe(self) -> str:
-        where = f"Azure container {self.settings.container!r} at {public_url(self.container)}"
+        where = f"Azure container {self.settings.container!r} at {account_url(self.container)}"
         return f"{where} (prefix {self.settings.prefix!r})" if self.settings.prefix else where
 
     def put_file(
