@@ -96,6 +96,10 @@ class RestoreService:
         return cls(site, RestorePointStore(provider), Lifecycle(pm), progress or SilentProgress())
 
     @property
+    def pm(self) -> pluggy.PluginManager:
+        return self.lifecycle.pm
+
+    @property
     def work(self) -> WorkArea:
         return WorkArea(self.site.state_dir)
 
@@ -118,7 +122,7 @@ class RestoreService:
     def check(self, point_id: str) -> RestorePlan:
         """What restoring ``point_id`` would change; changes nothing."""
         self._refuse_if_interrupted()
-        return plan_restore(self.site, self.store, self.store.get(point_id), self.progress)
+        return plan_restore(self.site, self.store, self.store.get(point_id), self.progress, self.pm)
 
     def restore(
         self,
@@ -131,7 +135,7 @@ class RestoreService:
         with self.store.lock():
             recovered = self.recover()
             point = self.store.get(point_id)
-            plan = plan_restore(self.site, self.store, point, self.progress)
+            plan = plan_restore(self.site, self.store, point, self.progress, self.pm)
             result = RestoreResult(restore_point=point.id, recovered=recovered)
             result.summary = plan.summary()
             if confirm is not None and not confirm(plan):
@@ -178,7 +182,9 @@ class RestoreService:
         keep_last = retention.keep_last if keep_last is None else keep_last
         keep_days = retention.keep_days if keep_days is None else keep_days
         with self.store.lock():
-            doomed = select_for_pruning(self.store.points(), keep_last=keep_last, keep_days=keep_days)
+            doomed = select_for_pruning(
+                self.store.points(), keep_last=keep_last, keep_days=keep_days
+            )
             if not dry_run:
                 for point in doomed:
                     self.store.delete(point)

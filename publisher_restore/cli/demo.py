@@ -1,9 +1,9 @@
 """``demo``: the main job end to end on a copy of the bundled sample site.
 
 Take a restore point, make a damaging change (a property removed from a content
-type, a translation edited, a view deleted, a stray file added), check what a
-restore would do, restore with a pre-restore point, and prove the site is back
-byte for byte.
+type, a translation edited, a view deleted, a stray file added), show what the
+analyser says it cost, check what a restore would do, restore with a
+pre-restore point, and prove the site is back byte for byte.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from publisher_restore.analyser import analyse_sets
 from publisher_restore.cli.output import emit_json, progress_for
 from publisher_restore.cli.restoring import print_plan
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.hashing import file_digest
 from publisher_restore.service import RestoreService
+from publisher_restore.usync.loader import ItemSet, load_items
 
 if TYPE_CHECKING:
     from publisher_restore.cli.main import CliState
@@ -46,7 +48,7 @@ CONTENT_ITEM = "uSync/v9/Content/hello-world.config"
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.pass_obj
 def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> None:
-    """Run create -> damaging change -> check -> restore on a copy of the sample site."""
+    """Run create -> damaging change -> analyse -> check -> restore on a copy of a site."""
     site_dir = _copy_site(source, into)
     say = (lambda _text: None) if as_json else click.echo
     say(f"Sample site copied to {site_dir}")
@@ -54,29 +56,33 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
     before = _fingerprint(service)
     point = service.create(note="demo: before the damaging change", include_media=True)
     say(f"1. Took restore point {point.id} ({point.file_count} files, {len(point.items)} items).")
+    items_before = _items(service)
     damage = _damage(site_dir)
     say("2. Made a damaging change: " + "; ".join(damage) + ".")
+    analysis = analyse_sets(items_before, _items(service), semantics="complete", pm=state.pm)
+    say("3. What the analyser says that change cost:")
+    for finding in analysis.findings:
+        say(f"  [{finding.severity.value}] {finding.code}: {finding.message}")
     plan = service.check(point.id)
-    say("3. Checked what restoring would change:")
+    say("4. Checked what restoring would change:")
     if not as_json:
         print_plan(plan, details=True)
     result = service.restore(point.id, pre_restore=True)
-    say(
-        f"4. Restored (pre-restore point {result.pre_restore_point}): "
-        f"{result.written} files written, {result.deleted} removed."
-    )
+    say(f"5. Restored (pre-restore point {result.pre_restore_point}): "
+        f"{result.written} files written, {result.deleted} removed.")  # fmt: skip
     identical = _fingerprint(service) == before
-    say(
-        "5. The site is byte-identical to the restore point."
-        if identical
-        else "5. MISMATCH: the site differs from the restore point."
-    )
+    say("6. The site is byte-identical to the restore point." if identical
+        else "6. MISMATCH: the site differs from the restore point.")  # fmt: skip
     if as_json:
-        emit_json(
-            _report(site_dir, point.id, damage, plan.report(), result.model_dump(), identical)
-        )
+        emit_json({"site": str(site_dir), "restore_point": point.id, "damage": damage,
+                   "analysis": analysis.model_dump(mode="json"), "check": plan.report(),
+                   "restore": result.model_dump(mode="json"), "identical": identical})  # fmt: skip
     if not identical:
         raise PublisherRestoreError("demo: the restored site differs from the restore point")
+
+
+def _items(service: RestoreService) -> ItemSet:
+    return load_items(service.site.root, service.site.usync_dir)
 
 
 def _copy_site(source: Path, into: Path | None) -> Path:
@@ -111,21 +117,3 @@ def _damage(site: Path) -> list[str]:
 
 def _fingerprint(service: RestoreService) -> dict[str, str]:
     return {f.path: file_digest(f.abs_path)[1] for f in service.site.iter_files(include_media=True)}
-
-
-def _report(
-    site: Path,
-    point: str,
-    damage: list[str],
-    check: dict[str, Any],
-    restore: dict[str, Any],
-    identical: bool,
-) -> dict[str, Any]:
-    return {
-        "site": str(site),
-        "restore_point": point,
-        "damage": damage,
-        "check": check,
-        "restore": restore,
-        "identical": identical,
-    }

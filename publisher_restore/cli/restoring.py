@@ -9,6 +9,7 @@ import click
 from publisher_restore.cli.output import emit_json, on_terminal, progress_for
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
+from publisher_restore.usync.tracking import ChangeDetail
 
 if TYPE_CHECKING:
     from publisher_restore.cli.main import CliState
@@ -98,14 +99,22 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
         label = f"{change.item_type} {change.alias!r}" if change.item_type else change.scope.value
         click.echo(f"  {change.change:<6} {label}  {change.path}")
         if details:
-            for d in change.details:
-                click.echo(f"           {d.path}: {_show(d.old)} -> {_show(d.new)}")
+            for detail in change.details:
+                click.echo(f"           {_describe(detail)}")
     for finding in plan.findings:
         click.echo(
             f"  [{getattr(finding, 'severity', '?')}] {getattr(finding, 'message', finding)}"
         )
     for problem in plan.problems:
         click.echo(f"  problem: {problem}")
+
+
+def _describe(detail: ChangeDetail) -> str:
+    if detail.change == "create":
+        return f"+ {detail.path}: {_show(detail.new)}"
+    if detail.change == "delete":
+        return f"- {detail.path}: {_show(detail.old)}"
+    return f"  {detail.path}: {_show(detail.old)} -> {_show(detail.new)}"
 
 
 def _show(value: str | None) -> str:

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pluggy
+
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
+from publisher_restore.restore.findings import restore_findings
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.restore.matching import ItemPair, match_items
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
@@ -40,7 +43,11 @@ class ParsedSide:
 
 
 def plan_restore(
-    site: Site, store: RestorePointStore, point: Manifest, progress: Progress
+    site: Site,
+    store: RestorePointStore,
+    point: Manifest,
+    progress: Progress,
+    pm: pluggy.PluginManager | None = None,
 ) -> RestorePlan:
     """Everything restoring ``point`` would change, without changing anything."""
     current = scan_current(site, point.scopes, progress)
@@ -51,7 +58,7 @@ def plan_restore(
     changes = _changes(current, point, operations, now, then)
     problems = [str(p) for p in (*now.problems, *then.problems)]
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
-    plan.findings = _findings(site, now, then)
+    plan.findings = restore_findings(site, now.items, then.items, pm)
     return plan
 
 
@@ -206,9 +213,3 @@ def _item_change(pair: ItemPair) -> Change | None:
         details=details,
     )
 
-
-def _findings(site: Site, now: ParsedSide, then: ParsedSide) -> list[object]:
-    """The analyser's findings for the restore itself (complete semantics)."""
-    from publisher_restore.restore.findings import restore_findings
-
-    return restore_findings(site, now.items, then.items)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from publisher_restore.analyser import Finding
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.usync.tracking import ChangeDetail
 
@@ -38,7 +39,7 @@ class RestorePlan(BaseModel):
     point: Manifest
     changes: list[Change] = Field(default_factory=list)
     operations: list[FileOp] = Field(default_factory=list)
-    findings: list[Any] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -68,11 +69,7 @@ class RestorePlan(BaseModel):
             "restore_point": self.point.summary(),
             "summary": self.summary(),
             "changes": [c.model_dump(mode="json") for c in self.changes],
-            "findings": [_as_json(f) for f in self.findings],
+            "findings": [f.model_dump(mode="json") for f in self.findings],
             "problems": self.problems,
         }
 
-
-def _as_json(finding: Any) -> Any:
-    dump = getattr(finding, "model_dump", None)
-    return dump(mode="json") if dump else finding

@@ -92,5 +92,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     report = json.loads(ran.stdout)
     assert report["identical"] is True
-    assert report["check"]["summary"]["changes"] >= 4
-    assert any(f["code"] == "DC101" for f in report["check"]["findings"])
+    assert report["check"]["summary"]["changes"] == 4
+    [finding] = report["analysis"]["findings"]
+    assert finding["code"] == "DC101" and finding["property_alias"] == "excerpt"
+    assert finding["impact"]["values"] == 5 and finding["impact"]["items"] == 3

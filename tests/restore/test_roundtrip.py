@@ -138,3 +138,24 @@ def test_list_delete_pin_prune(sample_site: Path) -> None:
     assert [p.id for p in service.points()] == [ids[3]]
     with pytest.raises(RestorePointNotFoundError):
         service.get(ids[0])
+
+
+def test_check_reports_the_analysers_findings_for_the_restore(sample_site: Path) -> None:
+    """Restoring a point taken before a property existed would delete that property's values."""
+    service = RestoreService.open(sample_site)
+    content_type = service.site.usync_dir / "ContentTypes" / "blogpost.config"
+    with_excerpt = content_type.read_bytes()
+    text = with_excerpt.decode("utf-8-sig")
+    start = text.index("<GenericProperty>", text.index("<Alias>category</Alias>"))
+    end = text.index("</GenericProperty>", start) + len("</GenericProperty>")
+    assert "<Alias>excerpt</Alias>" in text[start:end]
+    content_type.write_text("\ufeff" + text[:start] + text[end:], encoding="utf-8")
+    point = service.create()
+    content_type.write_bytes(with_excerpt)
+
+    plan = service.check(point.id)
+    [finding] = plan.findings
+    assert (finding.code, finding.property_alias) == ("DC101", "excerpt")
+    assert finding.impact is not None
+    assert (finding.impact.items, finding.impact.values) == (3, 5)
+    assert plan.report()["findings"][0]["code"] == "DC101"
