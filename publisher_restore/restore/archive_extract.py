@@ -39,14 +39,18 @@ def extract_verified(
     only: set[str] | None = None,
     limits: ArchiveLimits = DEFAULT_LIMITS,
     progress: ProgressCallback | None = None,
+    archive_sha256: str | None = None,
 ) -> VerifyReport:
     """Verify the whole archive while writing its files (or ``only`` those) into ``dest_dir``.
 
     ``dest_dir`` must be an existing empty directory; on any error it is left empty.
+    ``archive_sha256`` (the manifest's) is checked as in ``verify_archive``.
     """
     _require_empty_dir(dest_dir)
     staging = _Staging(dest_dir)
-    archive = VerifiedArchive(stream, expected, limits=limits, progress=progress)
+    archive = VerifiedArchive(
+        stream, expected, limits=limits, progress=progress, archive_sha256=archive_sha256
+    )
     try:
         for record, member in archive:
             if only is None or record.path in only:

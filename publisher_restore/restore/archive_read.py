@@ -21,7 +21,11 @@ from publisher_restore.errors import HostileInputError, IntegrityError
 from publisher_restore.restore.archive_streams import DecompressedStream, corrupt
 from publisher_restore.restore.limits import DEFAULT_LIMITS, ArchiveLimits, check_member_path
 from publisher_restore.restore.manifest import FileRecord
-from publisher_restore.restore.tar_guard import check_member_header, guarded_tarinfo
+from publisher_restore.restore.tar_guard import (
+    GuardedTarInfo,
+    check_member_header,
+    guarded_tarinfo,
+)
 
 ProgressCallback = Callable[[int], None]
 MEMBER_CHUNK = 1024 * 1024
@@ -109,8 +113,10 @@ class VerifiedArchive:
         *,
         limits: ArchiveLimits = DEFAULT_LIMITS,
         progress: ProgressCallback | None = None,
+        archive_sha256: str | None = None,
     ) -> None:
         self._stream = stream
+        self._archive_sha256 = archive_sha256
         self._expected = index_manifest(expected, limits)
         self._limits = limits
         self._progress = progress
@@ -128,7 +134,8 @@ class VerifiedArchive:
     def _walk(
         self, layers: DecompressedStream
     ) -> Generator[tuple[FileRecord, MemberStream], None, None]:
-        with _open_tar(layers, self._limits) as tar:
+        tarinfo = guarded_tarinfo(self._limits)
+        with _open_tar(layers, tarinfo) as tar:
             while (info := _next_member(tar)) is not None:
                 record = self._match(info)
                 with decode_errors():
@@ -140,8 +147,11 @@ class VerifiedArchive:
                 # Stream mode needs no member history; dropping it keeps memory flat.
                 tar.members.clear()  # type: ignore[attr-defined]
             self._require_all_seen()
+            if not tarinfo.end_marker_seen:
+                raise IntegrityError("archive truncated: the tar end-of-archive marker is missing")
             with decode_errors():
                 layers.finish()
+        self._require_archive_hash(layers.tap.hexdigest())
         self.report = VerifyReport(
             file_count=len(self._seen),
             content_bytes=sum(r.size for r in self._expected.values()),
@@ -164,6 +174,12 @@ class VerifiedArchive:
         self._seen.add(path)
         return record
 
+    def _require_archive_hash(self, actual: str) -> None:
+        if self._archive_sha256 is not None and actual != self._archive_sha256:
+            raise IntegrityError(
+                "archive SHA-256 does not match the manifest (the archive file was altered)"
+            )
+
     def _require_all_seen(self) -> None:
         missing = [p for p in self._expected if p not in self._seen]
         if missing:
@@ -176,12 +192,12 @@ class VerifiedArchive:
             )
 
 
-def _open_tar(layers: DecompressedStream, limits: ArchiveLimits) -> tarfile.TarFile:
+def _open_tar(layers: DecompressedStream, tarinfo: type[GuardedTarInfo]) -> tarfile.TarFile:
     with decode_errors():
         return tarfile.open(
             fileobj=cast(BinaryIO, layers.reader),  # tarfile only calls read()
             mode="r|",
-            tarinfo=guarded_tarinfo(limits),
+            tarinfo=tarinfo,
             bufsize=TAR_BUFFER,
         )
 
@@ -208,9 +224,13 @@ def iter_verified_members(
     *,
     limits: ArchiveLimits = DEFAULT_LIMITS,
     progress: ProgressCallback | None = None,
+    archive_sha256: str | None = None,
 ) -> Generator[tuple[FileRecord, MemberStream], None, None]:
     """Each member with a verifying stream; exhausting the iterator verifies the whole archive."""
-    return VerifiedArchive(stream, expected, limits=limits, progress=progress).__iter__()
+    archive = VerifiedArchive(
+        stream, expected, limits=limits, progress=progress, archive_sha256=archive_sha256
+    )
+    return archive.__iter__()
 
 
 def verify_archive(
@@ -219,9 +239,16 @@ def verify_archive(
     *,
     limits: ArchiveLimits = DEFAULT_LIMITS,
     progress: ProgressCallback | None = None,
+    archive_sha256: str | None = None,
 ) -> VerifyReport:
-    """Read the whole archive, checking every member, without writing anything."""
-    archive = VerifiedArchive(stream, expected, limits=limits, progress=progress)
+    """Read the whole archive, checking every member, without writing anything.
+
+    With ``archive_sha256`` (the manifest's) the compressed bytes must match it too,
+    which also catches the rare bit flip that zstd decodes to identical content.
+    """
+    archive = VerifiedArchive(
+        stream, expected, limits=limits, progress=progress, archive_sha256=archive_sha256
+    )
     for _record, member in archive:
         member.finish()
     assert archive.report is not None

@@ -89,13 +89,9 @@ class DecompressedStream:
         """Drain both layers and require one complete frame with nothing after it."""
         while self.reader.read(COMPRESSED_READ_SIZE):
             pass
-        tracker = self.tap.tracker
-        if not tracker.complete:
+        if not self.tap.tracker.complete:
             raise IntegrityError("archive truncated or corrupt: the zstd frame is incomplete")
-        while not tracker.trailing_bytes and self.tap.read(COMPRESSED_READ_SIZE):
-            pass
-        if tracker.trailing_bytes:
-            raise IntegrityError("archive corrupt: unexpected bytes after the zstd frame")
+        self.tap.read(COMPRESSED_READ_SIZE)  # the tracker refuses any byte after the frame
 
     def close(self) -> None:
         """Release the decompressor (the caller's stream stays open)."""

@@ -8,6 +8,7 @@ Memory stays flat whatever the file sizes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -26,8 +27,13 @@ from publisher_restore.restore.manifest import FileRecord, Scope
 ProgressCallback = Callable[[int], None]
 MAX_LEVEL = 19  # higher levels need windows the reader refuses (limits.max_window_size)
 DEFAULT_THREADS = 0
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_BINARY = getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: opening a FIFO must not hang; it is refused right after by fstat.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 class SourceFileLike(Protocol):
@@ -130,10 +136,12 @@ def _add_file(
 @contextlib.contextmanager
 def _open_regular(source: SourceFileLike) -> Iterator[tuple[BinaryIO, os.stat_result]]:
     try:
-        fd = os.open(source.abs_path, os.O_RDONLY | _NOFOLLOW | _BINARY)
+        fd = os.open(source.abs_path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise SiteError(f"{source.path}: vanished while archiving; retry") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SiteError(f"{source.path}: is a symbolic link; it is not archived") from None
         raise SiteError(f"{source.path}: cannot be read ({error.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
         status = os.fstat(handle.fileno())

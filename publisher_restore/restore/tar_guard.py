@@ -8,7 +8,7 @@ hostile header before any of that happens.
 from __future__ import annotations
 
 import tarfile
-from typing import Self
+from typing import ClassVar, Self
 
 from publisher_restore.errors import HostileInputError, IntegrityError
 from publisher_restore.restore.limits import TAR_BLOCK, ArchiveLimits
@@ -31,23 +31,34 @@ _REFUSED_KINDS = {
 }
 
 
-def guarded_tarinfo(limits: ArchiveLimits) -> type[tarfile.TarInfo]:
-    """A TarInfo class that accepts only regular files and small pax headers."""
+class GuardedTarInfo(tarfile.TarInfo):
+    """Checks each header block as tarfile parses it; remembers the end-of-archive marker."""
 
-    class GuardedTarInfo(tarfile.TarInfo):
-        @classmethod
-        def frombuf(cls, buf: bytes | bytearray, encoding: str, errors: str) -> Self:
-            if len(buf) == 0 or buf == _ZERO_BLOCK:
-                # No more data, or the end-of-archive marker: tarfile ends the walk.
-                return super().frombuf(buf, encoding, errors)
-            try:
-                info = super().frombuf(buf, encoding, errors)
-            except tarfile.HeaderError as error:
-                raise IntegrityError(f"archive corrupt: bad tar header ({error})") from None
-            check_header(info, limits)
-            return info
+    limits: ClassVar[ArchiveLimits]
+    end_marker_seen: ClassVar[bool] = False
 
-    return GuardedTarInfo
+    @classmethod
+    def frombuf(cls, buf: bytes | bytearray, encoding: str, errors: str) -> Self:
+        if len(buf) == 0 or buf == _ZERO_BLOCK:
+            # No more data, or the end-of-archive marker: tarfile ends the walk.
+            cls.end_marker_seen = cls.end_marker_seen or len(buf) > 0
+            return super().frombuf(buf, encoding, errors)
+        try:
+            info = super().frombuf(buf, encoding, errors)
+        except tarfile.HeaderError as error:
+            raise IntegrityError(f"archive corrupt: bad tar header ({error})") from None
+        check_header(info, cls.limits)
+        return info
+
+
+def guarded_tarinfo(limits: ArchiveLimits) -> type[GuardedTarInfo]:
+    """A fresh GuardedTarInfo class for one archive (it carries that walk's state)."""
+
+    class ArchiveTarInfo(GuardedTarInfo):
+        pass
+
+    ArchiveTarInfo.limits = limits
+    return ArchiveTarInfo
 
 
 def check_header(info: tarfile.TarInfo, limits: ArchiveLimits) -> None:

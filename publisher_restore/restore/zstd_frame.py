@@ -4,7 +4,7 @@ python-zstandard's stream reader ends quietly when its input ends mid-frame, so
 a truncated archive would look complete.  This tracker walks the frame header
 and block headers (never the block contents) so the reader can tell a finished
 frame from a cut one, refuse a frame without a content checksum, refuse a
-window larger than the limit before the decompressor allocates it, and notice
+window larger than the limit before the decompressor allocates it, and refuse
 bytes after the frame.
 """
 
@@ -30,15 +30,13 @@ class ZstdFrameTracker:
         self._skip = 0
         self._descriptor = 0
         self.complete = False
-        self.trailing_bytes = 0
 
     def feed(self, data: bytes) -> None:
         """Advance over ``data``; raises on a malformed, oversized or unchecked frame."""
         view = memoryview(data)
         while view:
             if self.complete:
-                self.trailing_bytes += len(view)
-                return
+                raise IntegrityError("archive corrupt: unexpected bytes after the zstd frame")
             if self._skip:
                 step = min(self._skip, len(view))
                 self._skip -= step
