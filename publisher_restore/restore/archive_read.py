@@ -31,6 +31,16 @@ ProgressCallback = Callable[[int], None]
 MEMBER_CHUNK = 1024 * 1024
 TAR_BUFFER = 64 * 1024
 _MISSING_SHOWN = 5
+# tarfile's pax and sparse-map parsing fails with plain ValueError etc. on crafted input.
+_DECODING_ERRORS = (
+    tarfile.TarError,
+    zstandard.ZstdError,
+    EOFError,
+    ValueError,
+    IndexError,
+    KeyError,
+    OverflowError,
+)
 
 
 class VerifyReport(BaseModel):
@@ -49,7 +59,7 @@ def decode_errors() -> Iterator[None]:
     """Turn tar and zstd decoding failures into IntegrityError."""
     try:
         yield
-    except (tarfile.TarError, zstandard.ZstdError, EOFError) as error:
+    except _DECODING_ERRORS as error:
         raise corrupt(error) from error
 
 
@@ -215,7 +225,21 @@ def index_manifest(expected: Iterable[FileRecord], limits: ArchiveLimits) -> dic
         if record.path in index:
             raise IntegrityError(f"manifest lists {record.path!r} twice")
         index[record.path] = record
+    _refuse_file_folder_clashes(index)
     return index
+
+
+def _refuse_file_folder_clashes(paths: Iterable[str]) -> None:
+    """No path may be a file and also a folder on the way to another path."""
+    files = set(paths)
+    for path in files:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                raise HostileInputError(
+                    f"manifest lists {folder!r} as a file and as a folder of {path!r}"
+                )
 
 
 def iter_verified_members(

@@ -63,8 +63,13 @@ def path_problem(path: str, limits: ArchiveLimits = DEFAULT_LIMITS) -> str | Non
         return "absolute path"
     if _DRIVE_LETTER.match(path):
         return "drive letter"
-    if any(part in ("", ".", "..") for part in path.split("/")):
-        return "empty, '.' or '..' path component"
+    parts = path.split("/")
+    if ".." in parts:
+        return "'..' path component (traversal)"
+    if "." in parts:
+        return "'.' path component"
+    if "" in parts:
+        return "empty path component"
     try:
         size = len(path.encode("utf-8"))
     except UnicodeEncodeError:

@@ -22,7 +22,9 @@ MEMBERS = {
 
 def record(path: str, data: bytes, scope: Scope = Scope.USYNC) -> FileRecord:
     """The manifest record an honest writer makes for ``data``."""
-    return FileRecord(path=path, size=len(data), sha256=hashlib.sha256(data).hexdigest(), scope=scope)
+    return FileRecord(
+        path=path, size=len(data), sha256=hashlib.sha256(data).hexdigest(), scope=scope
+    )
 
 
 def records(members: dict[str, bytes]) -> list[FileRecord]:
@@ -84,6 +86,11 @@ def frame_header(descriptor: int, rest: bytes) -> bytes:
 def raw_block(data: bytes, *, last: bool = False) -> bytes:
     """A zstd raw block holding ``data`` (at most 128 KiB)."""
     return ((len(data) << 3) | int(last)).to_bytes(3, "little") + data
+
+
+def rle_block(byte: int, size: int, *, last: bool = False) -> bytes:
+    """A zstd RLE block: ``size`` (at most 128 KiB) copies of ``byte`` in four bytes."""
+    return ((size << 3) | (1 << 1) | int(last)).to_bytes(3, "little") + bytes([byte])
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from publisher_restore.errors import ConfigError, SiteError
 from publisher_restore.restore.archive import (
@@ -89,13 +90,12 @@ def test_member_metadata_is_deterministic(tmp_path: Path) -> None:
     os.chmod(files[0].abs_path, 0o600)
     out = io.BytesIO()
     write_archive(out, files)
-    import zstandard
 
     raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(out.getvalue())).read()
     with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
         (info,) = tar.getmembers()
-    assert (info.name, info.type, info.mode, info.uid, info.gid) == ("media/a.bin", b"0", 0o644, 0, 0)
-    assert (info.uname, info.gname) == ("", "")
+    assert (info.name, info.type, info.mode) == ("media/a.bin", tarfile.REGTYPE, 0o644)
+    assert (info.uid, info.gid, info.uname, info.gname) == (0, 0, "", "")
     assert info.mtime == int(files[0].abs_path.stat().st_mtime)
 
 
@@ -103,7 +103,7 @@ def test_edge_case_names_and_sizes_round_trip(tmp_path: Path) -> None:
     long_name = "media/" + "/".join(["deep-folder-name"] * 12) + "/file.bin"
     contents = {
         "media/empty.txt": b"",
-        "uSync/v9/Dictionary/пример.config": "<Dictionary />".encode(),
+        "uSync/v9/Dictionary/пример.config": b"<Dictionary />",
         long_name: os.urandom(70_000),
         "media/space name & sign.jpg": os.urandom(1000),
     }
