@@ -90,10 +90,6 @@ def assert_times_out(provider: StorageProvider, name: str, timeout: float = SHOR
 class LockContract:
     """A lock excludes every other holder until released, and never outlives its ``with``."""
 
-    def subprocess_setup_code(self, provider: StorageProvider) -> str | None:
-        """Code rebuilding ``provider`` in another process; None when locks are per-process."""
-        return None
-
     def test_lock_excludes_another_thread(self, provider: StorageProvider) -> None:
         with lock_held_in_thread(provider, "store"):
             assert_times_out(provider, "store")
@@ -101,15 +97,6 @@ class LockContract:
     def test_lock_is_not_reentrant(self, provider: StorageProvider) -> None:
         with provider.lock("store", timeout=1):
             assert_times_out(provider, "store")
-
-    def test_lock_excludes_another_process(self, provider: StorageProvider) -> None:
-        setup_code = self.subprocess_setup_code(provider)
-        if setup_code is None:
-            pytest.skip("this provider's locks are per-process")
-        with lock_held_in_subprocess(setup_code, "store"):
-            assert_times_out(provider, "store", timeout=0.5)
-        with provider.lock("store", timeout=10):
-            pass
 
     def test_waiter_gets_lock_when_released(self, provider: StorageProvider) -> None:
         holding = threading.Event()
@@ -169,3 +156,17 @@ class LockContract:
             assert names(provider) == ["points/1/manifest.json"]
         assert names(provider) == ["points/1/manifest.json"]
         assert names(provider, "points/") == ["points/1/manifest.json"]
+
+
+class CrossProcessLockContract:
+    """For providers shared between processes: a lock excludes holders in other processes too."""
+
+    def subprocess_setup_code(self, provider: StorageProvider) -> str:
+        """Python that rebuilds ``provider`` as ``provider`` in a fresh interpreter."""
+        raise NotImplementedError("a cross-process provider's test class must override this")
+
+    def test_lock_excludes_another_process(self, provider: StorageProvider) -> None:
+        with lock_held_in_subprocess(self.subprocess_setup_code(provider), "store"):
+            assert_times_out(provider, "store", timeout=0.5)
+        with provider.lock("store", timeout=10):
+            pass

@@ -12,7 +12,7 @@ import pytest
 from publisher_restore.errors import LockTimeoutError, StorageError
 from publisher_restore.storage.base import ObjectInfo, StorageProvider
 from publisher_restore.storage.local import LocalStorageProvider
-from publisher_restore.testing.storage_conformance import StorageConformance
+from publisher_restore.testing.storage_conformance import SharedStorageConformance
 from publisher_restore.testing.storage_lock_contract import lock_held_in_subprocess
 
 
@@ -25,12 +25,12 @@ def setup_code(root: Path) -> str:
     )
 
 
-class TestLocalStorage(StorageConformance):
+class TestLocalStorage(SharedStorageConformance):
     @pytest.fixture
     def provider(self, tmp_path: Path) -> Iterator[StorageProvider]:
         yield LocalStorageProvider(tmp_path / "site" / "uSync" / "restore")
 
-    def subprocess_setup_code(self, provider: StorageProvider) -> str | None:
+    def subprocess_setup_code(self, provider: StorageProvider) -> str:
         assert isinstance(provider, LocalStorageProvider)
         return setup_code(provider.root)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.storage.base import StorageProvider
-from publisher_restore.testing.storage_conformance import StorageConformance
+from publisher_restore.testing.storage_conformance import SharedStorageConformance
 from publisher_restore_azure.azurite import Azurite
 from publisher_restore_azure.provider import AzureBlobStorageProvider
 from tests_azure.conftest import make_provider
@@ -25,14 +25,14 @@ def rebuild_code(provider: StorageProvider) -> str:
     )
 
 
-class TestAzureConformance(StorageConformance):
+class TestAzureConformance(SharedStorageConformance):
     """Objects under a prefix, as several sites sharing one container use it."""
 
     @pytest.fixture
     def provider(self, azurite: Azurite, tmp_path: Path) -> Iterator[StorageProvider]:
         yield make_provider(azurite, tmp_path, Prefix="sites/site-a")
 
-    def subprocess_setup_code(self, provider: StorageProvider) -> str | None:
+    def subprocess_setup_code(self, provider: StorageProvider) -> str:
         return rebuild_code(provider)
 
 
