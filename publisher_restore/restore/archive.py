@@ -2,16 +2,18 @@
 
 This module is the public face; the work is split by job:
 ``archive_write`` (streaming writer), ``archive_read`` (hostile-input-safe
-verifying reader), ``archive_extract`` (extraction into a staging directory),
-``limits`` (bounds and member-name rules).  docs/archive-format.md explains the
+verifying reader) with ``archive_member`` (a member's self-verifying stream),
+``archive_streams`` and ``zstd_frame`` (the guarded decompression layers) and
+``tar_guard`` (header checks), ``archive_extract`` (extraction into a staging
+directory), ``limits`` (bounds and member-name rules).  docs/archive-format.md explains the
 format and the measurements behind it.
 """
 
 from __future__ import annotations
 
 from publisher_restore.restore.archive_extract import extract_verified
+from publisher_restore.restore.archive_member import MemberStream
 from publisher_restore.restore.archive_read import (
-    MemberStream,
     VerifiedArchive,
     VerifyReport,
     iter_verified_members,

@@ -82,14 +82,13 @@ def _write_to_new_file(
     threads: int,
     progress: ProgressCallback | None,
 ) -> list[FileRecord]:
-    try:
-        with dest.open("xb") as out:
+    with dest.open("xb") as out:  # an existing file is never overwritten nor removed
+        try:
             return write_archive(out, files, level=level, threads=threads, progress=progress)
-    except FileExistsError:
-        raise
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
+        except BaseException:
+            out.close()
+            dest.unlink(missing_ok=True)
+            raise
 
 
 def _write_tar(

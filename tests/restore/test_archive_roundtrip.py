@@ -220,3 +220,16 @@ def test_duplicate_source_paths_are_refused(tmp_path: Path) -> None:
 def test_compression_level_is_bounded(level: int) -> None:
     with pytest.raises(ConfigError, match=f"level {level}"):
         write_archive(io.BytesIO(), [], level=level)
+
+
+def test_worst_case_header_overhead_fits_the_decompression_cap(tmp_path: Path) -> None:
+    """Empty files with maximal non-ASCII names: all header, no content."""
+    folders = "/".join(["ü" * 120] * 4)  # 240 bytes of UTF-8 per component
+    contents = {f"{folders}/{n:03d}-{'é' * 20}": b"" for n in range(50)}
+    assert all(1000 < len(p.encode()) <= 1024 for p in contents)
+    out = io.BytesIO()
+    records = write_archive(out, write_files(tmp_path / "site", contents))
+
+    report = verify_archive(io.BytesIO(out.getvalue()), records)
+
+    assert report.file_count == 50
