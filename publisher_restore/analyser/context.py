@@ -44,7 +44,8 @@ class AnalysisContext:
         if self.semantics == "complete":
             return self.incoming
         kept = [i for i in self.pairing.unmatched_current if id(i) not in self._deleted_ids]
-        return Side.build(SimpleItemSource([*self.incoming.items, *kept]))
+        source = SimpleItemSource([*self.incoming.items, *kept], shared=self.incoming.shared)
+        return Side.build(source)
 
     def after_of(self, item: AnyItem) -> AnyItem | None:
         """What a current item becomes: its incoming pair, itself if kept, or None if deleted."""
@@ -78,7 +79,7 @@ class AnalysisContext:
     @cached_property
     def content(self) -> ContentIndex:
         """The current site's content and media, for impact counts."""
-        return ContentIndex(self.current.content())
+        return ContentIndex(self.current.content(), self.current.shared_content())
 
     @cached_property
     def default_culture(self) -> str | None:
@@ -112,10 +113,14 @@ class AnalysisContext:
         return [d for d in self.deletions if d.item.item_type in item_types]
 
     def pairs(self, kind: type[T]) -> Iterator[tuple[T, T, Pair]]:
-        """Paired items whose both sides are of the model class ``kind``."""
+        """Changed paired items whose both sides are of the model class ``kind``.
+
+        A pair whose two sides are the same object (a file shared by both sides, see
+        ``analyser.loading``) cannot hold a change and is skipped.
+        """
         for pair in self.pairing.pairs:
             cur, inc = pair.current, pair.incoming
-            if isinstance(cur, kind) and isinstance(inc, kind):
+            if cur is not inc and isinstance(cur, kind) and isinstance(inc, kind):
                 yield cur, inc, pair
 
 

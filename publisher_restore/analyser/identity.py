@@ -69,7 +69,10 @@ def pair_sides(current: Side, incoming: Side) -> Pairing:
 
 
 def _first_free(pairing: Pairing, group: list[AnyItem]) -> AnyItem | None:
-    return next((item for item in group if id(item) not in pairing.by_current_id), None)
+    for item in group:
+        if id(item) not in pairing.by_current_id:
+            return item
+    return None
 
 
 def _add(pairing: Pairing, pair: Pair) -> None:
@@ -80,6 +83,8 @@ def _add(pairing: Pairing, pair: Pair) -> None:
 def _resolve_delete_markers(pairing: Pairing, current: Side, incoming: Side) -> None:
     # A Delete marker is stale when the incoming set also holds the live item it names.
     for marker in incoming.markers(EmptyAction.DELETE):
+        if current.find_shared(marker.item_type, marker.key, marker.alias) is not None:
+            continue  # the named item is unchanged and held by the incoming set too
         target = current.find(marker.item_type, marker.key, marker.alias)
         if target is None or id(target) in pairing.by_current_id:
             continue

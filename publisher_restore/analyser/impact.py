@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from publisher_restore.analyser.findings import INVARIANT, Impact
+from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import alias_key
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyValue
 
@@ -32,45 +33,85 @@ def culture_label(value: PropertyValue) -> str:
     return value.culture or INVARIANT
 
 
-class ContentIndex:
-    """The current site's content and media, by type alias, counted on demand."""
+class ContentRecord:
+    """One current content or media item: its place in the tree now, its model on demand."""
 
-    def __init__(self, content: list[ContentItem]) -> None:
-        self.items = content
-        self.has_content = bool(content)
-        self.by_type: dict[tuple[str, str], list[ContentItem]] = {}
-        self.by_key: dict[str, ContentItem] = {}
-        self.children: dict[str, list[ContentItem]] = {}
-        for item in content:
-            self.by_type.setdefault((item.item_type, alias_key(item.content_type)), []).append(item)
-            if item.key:
-                self.by_key.setdefault(item.key, item)
-            if item.parent_key:
-                self.children.setdefault(item.parent_key, []).append(item)
+    __slots__ = ("content_type", "item_type", "key", "live", "parent_key", "shared")
+
+    def __init__(self, live: ContentItem | None, shared: SharedItem | None = None) -> None:
+        self.live = live
+        self.shared = shared
+        source: ContentItem | SharedItem | None = live if live is not None else shared
+        if source is None:
+            raise ValueError("a content record needs a live or a shared item")
+        self.item_type, self.key, self.parent_key = source.item_type, source.key, source.parent_key
+        self.content_type = source.content_type or ""
+
+    def item(self) -> ContentItem | None:
+        """The content item (parsed now when it is shared)."""
+        if self.live is not None:
+            return self.live
+        return self.shared.content() if self.shared is not None else None
+
+
+class ContentIndex:
+    """The current site's content and media, by type alias, Key and parent; parsed on demand."""
+
+    def __init__(self, live: list[ContentItem], shared: Sequence[SharedItem] = ()) -> None:
+        self.records = [ContentRecord(item) for item in live]
+        self.records += [ContentRecord(None, item) for item in shared]
+        self.has_content = bool(self.records)
+        self.by_type: dict[tuple[str, str], list[ContentRecord]] = {}
+        self.by_key: dict[str, ContentRecord] = {}
+        self.children: dict[str, list[ContentRecord]] = {}
+        self._shared_ids: set[int] = set()
+        for record in self.records:
+            type_key = (record.item_type, alias_key(record.content_type))
+            self.by_type.setdefault(type_key, []).append(record)
+            if record.key:
+                self.by_key.setdefault(record.key, record)
+            if record.parent_key:
+                self.children.setdefault(record.parent_key, []).append(record)
+
+    def _items(self, records: Iterable[ContentRecord]) -> list[ContentItem]:
+        found: list[ContentItem] = []
+        for record in records:
+            item = record.item()
+            if item is not None:
+                found.append(item)
+                if record.shared is not None:
+                    self._shared_ids.add(id(item))
+        return found
+
+    def all_items(self) -> list[ContentItem]:
+        """Every content and media item (parses every shared one)."""
+        return self._items(self.records)
 
     def of_types(self, types: Iterable[ContentTypeItem]) -> list[ContentItem]:
         """Instances of the given content or media types."""
-        found: list[ContentItem] = []
+        records: list[ContentRecord] = []
         for ct in types:
             holder = CONTENT_OF_TYPE.get(ct.item_type)
             if holder is not None:
-                found.extend(self.by_type.get((holder, alias_key(ct.alias)), []))
-        return found
+                records.extend(self.by_type.get((holder, alias_key(ct.alias)), []))
+        return self._items(records)
+
+    def get(self, key: str | None) -> ContentItem | None:
+        """The item with this Key."""
+        record = self.by_key.get(key or "")
+        return None if record is None else record.item()
+
+    def children_of(self, key: str | None) -> list[ContentItem]:
+        """The direct children of the item with this Key."""
+        return self._items(self.children.get(key or "", []))
+
+    def unchanged(self, item: ContentItem) -> bool:
+        """Whether ``item`` is shared by both sides (present and identical in the incoming set)."""
+        return id(item) in self._shared_ids
 
     def countable(self, item_type: str) -> bool:
         """Whether an impact can be counted for a change to a type of this family."""
         return self.has_content and item_type in CONTENT_OF_TYPE
-
-    def subtree(self, root: ContentItem) -> list[ContentItem]:
-        """``root`` and every descendant on the current site."""
-        found = [root]
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            for child in self.children.get(node.key or "", []):
-                found.append(child)
-                stack.append(child)
-        return found
 
 
 class Tally:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -36,6 +37,7 @@ class SimpleItemSource:
 
     items: Sequence[AnyItem]
     problems: Sequence[ParseProblem] = ()
+    shared: Sequence[SharedItem] = ()
 
 
 def alias_key(alias: str) -> str:
@@ -52,17 +54,33 @@ class Side:
     by_key: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
     by_alias: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
+    shared: list[SharedItem] = field(default_factory=list)
+    shared_by_key: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
+    shared_by_alias: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
 
     @classmethod
     def build(cls, source: ItemSource) -> Side:
-        """Index a source; duplicates are kept in load order (lookups return the first)."""
+        """Index a source; duplicates are kept in load order (lookups return the first).
+
+        A source may also carry ``shared`` items (see ``analyser.shared``): unchanged, held
+        by both sides, looked up and counted but never compared.
+        """
         side = cls(problems=list(source.problems))
         for item in source.items:
             if isinstance(item, EmptyItem):
                 side.empties.append(item)
             else:
                 side._add(item)
+        for shared in getattr(source, "shared", ()):
+            side._add_shared(shared)
         return side
+
+    def _add_shared(self, shared: SharedItem) -> None:
+        self.shared.append(shared)
+        if shared.key:
+            self.shared_by_key.setdefault((shared.item_type, shared.key), shared)
+        if shared.item_type not in TREE_TYPES and shared.alias:
+            self.shared_by_alias.setdefault((shared.item_type, alias_key(shared.alias)), shared)
 
     def _add(self, item: AnyItem) -> None:
         self.items.append(item)
@@ -72,15 +90,28 @@ class Side:
             self.by_alias.setdefault((item.item_type, alias_key(item.alias)), []).append(item)
 
     def find(self, item_type: str, key: str | None, alias: str) -> AnyItem | None:
-        """Key first, then Alias (never Alias for content and media)."""
+        """Key first, then Alias (never Alias for content and media); shared items included."""
         if key:
             found = self.by_key.get((item_type, key))
             if found:
                 return found[0]
+            shared = self.shared_by_key.get((item_type, key))
+            if shared is not None:
+                return shared.model()
         if item_type in TREE_TYPES or not alias:
             return None
         by_alias = self.by_alias.get((item_type, alias_key(alias)))
-        return by_alias[0] if by_alias else None
+        if by_alias:
+            return by_alias[0]
+        shared = self.shared_by_alias.get((item_type, alias_key(alias)))
+        return None if shared is None else shared.model()
+
+    def find_shared(self, item_type: str, key: str | None, alias: str) -> SharedItem | None:
+        """The shared (unchanged) item a Key or Alias names, if any."""
+        found = self.shared_by_key.get((item_type, key)) if key else None
+        if found is not None or item_type in TREE_TYPES or not alias:
+            return found
+        return self.shared_by_alias.get((item_type, alias_key(alias)))
 
     def of_type(self, *item_types: str) -> Iterable[AnyItem]:
         """Live items of the given types, in load order."""
@@ -88,10 +119,14 @@ class Side:
         return (item for item in self.items if item.item_type in wanted)
 
     def content(self) -> list[ContentItem]:
-        """Content and media items (not blueprints): what impact is counted from."""
+        """Live content and media items (not blueprints): what impact is counted from."""
         return [
             item for item in self.items if isinstance(item, ContentItem) and not item.is_blueprint
         ]
+
+    def shared_content(self) -> list[SharedItem]:
+        """Shared content and media items (not blueprints)."""
+        return [s for s in self.shared if s.content_type is not None]
 
     def markers(self, action: EmptyAction) -> list[EmptyItem]:
         """Empty markers with the given action."""

@@ -12,10 +12,11 @@ import pluggy
 from publisher_restore.analyser.acks import suggest
 from publisher_restore.analyser.engine import run_rules
 from publisher_restore.analyser.findings import Semantics, Severity
+from publisher_restore.analyser.loading import load_pair
 from publisher_restore.analyser.registry import collect_rules
 from publisher_restore.analyser.render import RENDERERS
 from publisher_restore.analyser.settings import AnalyserSettings
-from publisher_restore.analyser.sources import analyser_section, load_side
+from publisher_restore.analyser.sources import analyser_section
 from publisher_restore.errors import ConfigError, DamagingChangeError
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -114,9 +115,9 @@ def analyse_command(
     Exit codes: 0 when no unacknowledged finding reaches --fail-on (or none is given);
     10 when one does; 3 for an unusable folder or configuration.
     """
-    current, current_side = load_side(current_dir)
-    incoming, _ = load_side(incoming_dir)
-    settings = _settings(config_file, analyser_section(current_side) if not config_file else {})
+    current, incoming = load_pair(current_dir, incoming_dir)
+    section = {} if config_file else analyser_section(current.folder)
+    settings = _settings(config_file, section)
     rules = collect_rules(_plugin_manager(ctx))
     semantics: Semantics = "import" if partial else "complete"
     result = run_rules(current, incoming, semantics, rules, settings)

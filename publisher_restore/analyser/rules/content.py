@@ -69,24 +69,26 @@ def _plan(ctx: AnalysisContext) -> ContentPlan:
 
 def _children(ctx: AnalysisContext, marker: EmptyItem) -> list[ContentItem]:
     if not marker.key or marker.key == ZERO_KEY:
-        candidates = [i for i in ctx.content.items if at_root(i)]
+        candidates = [i for i in ctx.content.all_items() if at_root(i)]
     else:
-        candidates = ctx.content.children.get(marker.key, [])
+        candidates = ctx.content.children_of(marker.key)
     return [
         c
         for c in candidates
-        if c.item_type == marker.item_type and ctx.pairing.incoming_for(c) is None
+        if c.item_type == marker.item_type
+        and ctx.pairing.incoming_for(c) is None
+        and not ctx.content.unchanged(c)
     ]
 
 
 def _ancestor_in(ctx: AnalysisContext, item: ContentItem, ids: set[int]) -> bool:
     seen: set[str] = set()
-    parent = ctx.content.by_key.get(item.parent_key or "")
+    parent = ctx.content.get(item.parent_key)
     while parent is not None and parent.key not in seen:
         if id(parent) in ids:
             return True
         seen.add(parent.key or "")
-        parent = ctx.content.by_key.get(parent.parent_key or "")
+        parent = ctx.content.get(parent.parent_key)
     return False
 
 
@@ -99,7 +101,7 @@ def _doomed(ctx: AnalysisContext, root: ContentItem) -> list[ContentItem]:
     found = [root]
     stack = [root]
     while stack:
-        for child in ctx.content.children.get(stack.pop().key or "", []):
+        for child in ctx.content.children_of(stack.pop().key):
             if not _moved_out(ctx, child) and child not in found:
                 found.append(child)
                 stack.append(child)
@@ -149,7 +151,7 @@ class CleanDeletesRule(Rule):
                 continue
             doomed = [d for root in gone for d in _doomed(ctx, root)]
             impact = count_items(doomed)
-            parent = ctx.content.by_key.get(marker.key or "")
+            parent = ctx.content.get(marker.key)
             name = parent.node_name or parent.alias if parent else "the root"
             message = (
                 f"A Clean marker for '{name}' deletes {len(gone)} children missing from the "

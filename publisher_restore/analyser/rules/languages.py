@@ -25,10 +25,11 @@ def culture_impact(ctx: AnalysisContext, iso: str) -> tuple[Impact | None, str]:
     def in_culture(value: PropertyValue) -> bool:
         return value.culture is not None and value.culture.casefold() == folded
 
-    values = count_values(ctx.content.items, None, in_culture)
+    everything = ctx.content.all_items()
+    values = count_values(everything, None, in_culture)
     named = [
         item
-        for item in ctx.content.items
+        for item in everything
         if any(c.casefold() == folded for c in item.culture_names)
         or any(in_culture(v) for v in item.values)
     ]

@@ -32,7 +32,7 @@ class TemplateRemovedRule(Rule):
         for deletion in ctx.deleted("Template"):
             ref = ItemRef(key=deletion.item.key, alias=deletion.item.alias)
             deleted.append(ref)
-            pages = using(ctx.content.items, ref)
+            pages = using(ctx.content.all_items(), ref)
             if pages and isinstance(deletion.item, TemplateItem):
                 message = (
                     f"Deleting template '{ref.alias}' leaves {len(pages)} "

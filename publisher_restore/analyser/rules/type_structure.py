@@ -48,12 +48,12 @@ class StructureNarrowedRule(Rule):
     ) -> Finding:
         impact = None
         if ctx.content.countable(cur.item_type):
-            parents = {i.key for i in instances(ctx, [cur]) if i.key}
             gone = {alias_key(ref.alias) for ref in removed}
             hits = [
-                i
-                for i in ctx.content.items
-                if i.parent_key in parents and alias_key(i.content_type) in gone
+                child
+                for parent in instances(ctx, [cur])
+                for child in ctx.content.children_of(parent.key)
+                if alias_key(child.content_type) in gone
             ]
             impact = Impact(items=len(hits))
         aliases = sorted(ref.alias for ref in removed)
