@@ -58,8 +58,9 @@ class CappedReader:
 
     def read(self, size: int = -1, /) -> bytes:
         """Read at most ``size`` bytes, never more than one byte past the cap in total."""
-        allowed = self.cap - self.bytes_read + 1
-        size = allowed if size < 0 else min(size, allowed)
+        # One byte past the cap proves the overflow; a negative size reads one chunk.
+        wanted = COMPRESSED_READ_SIZE if size < 0 else size
+        size = min(wanted, self.cap - self.bytes_read + 1)
         data = self._inner.read(size) if size > 0 else b""
         self.bytes_read += len(data)
         if self.bytes_read > self.cap:

@@ -200,7 +200,7 @@ def test_a_bomb_stops_after_reading_a_sliver_of_it() -> None:
     with pytest.raises(HostileInputError, match="decompression bomb"):
         verify_archive(fed, records(BENIGN))
 
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # decoding all of it takes far longer
     assert fed.bytes_read < len(bomb) // 8
 
 

@@ -84,6 +84,19 @@ def test_member_bytes_that_differ_from_the_manifest_hash_are_named(tmp_path: Pat
     assert list(stage.iterdir()) == []
 
 
+def test_extracting_only_some_files_still_verifies_the_others(tmp_path: Path) -> None:
+    altered = dict(
+        MEMBERS, **{"uSync/v9/DataTypes/text.config": b"<DataType Key='3' Alias='text' />\n"}
+    )
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    with pytest.raises(IntegrityError, match=r"text\.config: content does not match"):
+        extract_verified(
+            io.BytesIO(honest(altered)), records(MEMBERS), stage, only={"Views/Home.cshtml"}
+        )
+    assert list(stage.iterdir()) == []
+
+
 @pytest.mark.parametrize("keep", [0, 1, 4, 5, 12, 40, 0.25, 0.5, 0.75, -5, -4, -1])
 def test_truncation_is_detected(keep: float) -> None:
     archive = honest()
