@@ -8,7 +8,9 @@ Scopes, by site-relative path (top folder names compared case-insensitively):
   ``wwwroot/scripts`` and ``wwwroot/js``, plus files matched by ``Include`` patterns,
 - ``media``: everything under ``wwwroot/media`` (only when media is asked for).
 
-``Exclude`` patterns remove files from every scope.  The restore folder (where the tool keeps
+``Exclude`` patterns remove files from every scope (and stop the walk there).  An ``Include``
+pattern is walked from its leading literal folders, so one that starts with a wildcard
+(``**/*.txt``) walks the whole site folder.  The restore folder (where the tool keeps
 its state) never belongs to a scope, wherever it is configured.  Symbolic links are never
 followed nor archived: ``iter_files`` skips them and reports each in ``skipped``.
 """
@@ -125,6 +127,11 @@ class Site:
     def name(self) -> str:
         """The site folder's name."""
         return self.root.name
+
+    @property
+    def usync_root(self) -> Path:
+        """The site's ``uSync`` folder, which holds every version folder."""
+        return self.root / self.rel(self.usync_dir).split("/", 1)[0]
 
     @property
     def usync_dir(self) -> Path:

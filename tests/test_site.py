@@ -71,6 +71,7 @@ def test_corpus_discovery(name: str) -> None:
     assert site.usync_version == version
     assert site.usync_dir == (CORPUS / name).resolve() / "uSync" / f"v{version}"
     assert [path.name for path in site.all_usync_dirs] == folders
+    assert site.usync_root == (CORPUS / name).resolve() / "uSync"
     assert all(folder.marked for folder in site.usync_folders)
     assert site.name == name
 
