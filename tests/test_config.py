@@ -300,3 +300,12 @@ def test_path_matcher_globs() -> None:
     assert matcher.matches("x/a1.js") and not matcher.matches("x/c1.js")
     assert not matcher.matches("Wwwroot/fonts/a.woff2")
     assert matcher.walk_starts() == ["wwwroot/fonts", "", "a", "x"]
+
+
+def test_errors_about_secret_named_keys_hide_the_value() -> None:
+    from publisher_restore.config_values import Where, as_bool
+
+    with pytest.raises(ConfigError) as caught:
+        as_bool(SECRET, Where("uSync:Restore:Storage:Azure:AccountKey", "appsettings.json"))
+    assert "uSync:Restore:Storage:Azure:AccountKey in appsettings.json" in str(caught.value)
+    assert SECRET not in str(caught.value) and "value hidden" in str(caught.value)
