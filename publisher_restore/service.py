@@ -227,5 +227,10 @@ class RestoreService:
     def _verify_locked(self, point: Manifest) -> None:
         self.progress.begin("verify", files=point.file_count, total_bytes=point.content_bytes)
         with self.store.open_archive(point) as stream:
-            verify_archive(stream, point.files, progress=lambda n: self.progress.advance(nbytes=n))
+            verify_archive(
+                stream,
+                point.files,
+                archive_sha256=point.archive_sha256 or None,
+                progress=lambda n: self.progress.advance(nbytes=n),
+            )
         self.progress.end()

@@ -80,6 +80,7 @@ def _stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress
             point.files,
             work.staged,
             only=wanted,
+            archive_sha256=point.archive_sha256 or None,
             progress=lambda n: progress.advance(nbytes=n),
         )
     progress.end()

@@ -11,7 +11,7 @@ from pathlib import Path
 from publisher_restore import __version__
 from publisher_restore.errors import SiteError
 from publisher_restore.faults import crash_point
-from publisher_restore.hashing import bytes_digest, file_digest
+from publisher_restore.hashing import bytes_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import verify_archive, write_archive
 from publisher_restore.restore.manifest import (
@@ -86,10 +86,13 @@ def _verified(manifest: Manifest, archive_path: Path, progress: Progress) -> Man
     """Re-read the written archive against the manifest before anyone can list it."""
     progress.begin("verify", files=manifest.file_count, total_bytes=manifest.content_bytes)
     with archive_path.open("rb") as stream:
-        verify_archive(stream, manifest.files, progress=lambda n: progress.advance(nbytes=n))
+        report = verify_archive(
+            stream, manifest.files, progress=lambda n: progress.advance(nbytes=n)
+        )
     progress.end()
-    size, digest = file_digest(archive_path)
-    return manifest.model_copy(update={"archive_size": size, "archive_sha256": digest})
+    return manifest.model_copy(
+        update={"archive_size": report.archive_bytes, "archive_sha256": report.archive_sha256}
+    )
 
 
 def _describe(
