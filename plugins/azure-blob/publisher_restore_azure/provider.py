@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from azure.core.exceptions import (
     AzureError,
+    HttpResponseError,
     ResourceExistsError,
     ResourceModifiedError,
     ResourceNotFoundError,
@@ -142,7 +143,7 @@ class AzureBlobStorageProvider(StorageProvider):
     def delete(self, name: str) -> None:
         blob = self._blob(name)
         try:
-            blob.delete_blob()
+            blob.delete_blob(delete_snapshots="include")
         except ResourceNotFoundError:
             return
         except AzureError as error:
@@ -161,6 +162,11 @@ class AzureBlobStorageProvider(StorageProvider):
                 self.container.create_container()
             except ResourceExistsError:
                 pass
+            except HttpResponseError as error:
+                # A SAS or role scoped to one container may not create containers; the
+                # container may exist anyway, and the real operation will say if it does not.
+                if error.status_code != 403:
+                    raise self.errors.error("create the container", error) from None
             except AzureError as error:
                 raise self.errors.error("create the container", error) from None
             self._container_ready = True
@@ -171,7 +177,7 @@ class AzureBlobStorageProvider(StorageProvider):
         label = f"lock {name!r} of {self.describe()}"
         self.ensure_container()
         held = contextlib.ExitStack()
-        with self.errors.translating(f"take {label}"):
+        with self.errors.translating(f"take lock {name!r}"):
             held.enter_context(
                 hold_lease(
                     blob, label=label, timeout=timeout, lease_seconds=self.settings.lease_seconds

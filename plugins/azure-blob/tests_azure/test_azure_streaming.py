@@ -6,10 +6,17 @@ import os
 import threading
 import time
 import tracemalloc
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
-from azure.storage.blob import BlobClient
+from azure.storage.blob import (
+    AccountSasPermissions,
+    BlobClient,
+    ResourceTypes,
+    generate_account_sas,
+)
 
 from publisher_restore.errors import ObjectExistsError, StorageError
 from publisher_restore.testing.storage_object_contract import (
@@ -178,3 +185,37 @@ def test_secrets_stay_out_of_repr_and_description(azurite: Azurite, tmp_path: Pa
     assert isinstance(provider, AzureBlobStorageProvider)
     assert provider.errors.sanitize(f"x AccountKey={ACCOUNT_KEY}; y") == "x AccountKey=***; y"
     assert provider.errors.sanitize(f"GET /c/b?sv=1&sig=abc {ACCOUNT_KEY}") == "GET /c/b?*** ***"
+
+
+def sas_connection_string(emulator: Azurite) -> str:
+    """A connection string that authenticates with an account SAS instead of the key."""
+    sas = generate_account_sas(
+        "devstoreaccount1",
+        ACCOUNT_KEY,
+        resource_types=ResourceTypes(service=True, container=True, object=True),
+        permission=AccountSasPermissions(
+            read=True, write=True, delete=True, list=True, create=True
+        ),
+        expiry=datetime.now(UTC) + timedelta(hours=1),
+    )
+    return f"BlobEndpoint={emulator.blob_endpoint};SharedAccessSignature={sas}"
+
+
+def test_sas_connection_string_works_and_its_signature_stays_hidden(
+    azurite: Azurite, tmp_path: Path
+) -> None:
+    connection_string = sas_connection_string(azurite)
+    signature = parse_qs(connection_string.split("SharedAccessSignature=")[1])["sig"][0]
+    provider = make_provider(azurite, tmp_path, ConnectionString=connection_string)
+    provider.put_bytes("points/1/manifest.json", b"{}")
+    with provider.lock("site", timeout=5):
+        assert names(provider) == ["points/1/manifest.json"]
+    assert signature not in f"{provider!r} {provider.describe()}"
+
+    closed = Azurite(Path("unused"), tmp_path / "none", port=free_port())
+    unreachable = make_provider(
+        closed, tmp_path, ConnectionString=sas_connection_string(closed), RetryTotal=0
+    )
+    with pytest.raises(StorageError) as caught:
+        unreachable.get_bytes("points/1/manifest.json")
+    assert "could not be reached" in str(caught.value) and "sig=" not in str(caught.value)
