@@ -2,7 +2,7 @@
 # Quick start 2: set up, lint (ruff, mypy), then run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --with-emulator
 .venv/bin/ruff check publisher_restore plugins tests benchmarks
 .venv/bin/mypy
 exec .venv/bin/python -m pytest -n 2 "$@"
