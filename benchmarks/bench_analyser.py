@@ -16,10 +16,10 @@ Prints one JSON object; the target is ``ratio <= 1.5``.  Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import shutil
-import sys
 import tempfile
 import time
 import uuid
@@ -28,16 +28,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from publisher_restore.analyser.engine import run_rules
+from publisher_restore.analyser.loading import load_pair
+from publisher_restore.analyser.rules import builtin_rules
+from publisher_restore.site import Site
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
-sys.path.insert(0, str(REPO))
-
-import contextlib
-
-from publisher_restore.analyser.engine import run_rules  # noqa: E402
-from publisher_restore.analyser.loading import load_pair  # noqa: E402
-from publisher_restore.analyser.rules import builtin_rules  # noqa: E402
-from publisher_restore.site import Site  # noqa: E402
 
 GUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 

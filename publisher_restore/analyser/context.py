@@ -52,6 +52,8 @@ class AnalysisContext:
         incoming = self.pairing.incoming_for(item)
         if incoming is not None:
             return incoming
+        if self.current.is_shared(item):
+            return item  # unchanged: the incoming side holds this very item
         if self.semantics == "complete" or id(item) in self._deleted_ids:
             return None
         return item

@@ -1,10 +1,10 @@
 """Loads both sides of a comparison at once; a file with the same bytes on both is read once.
 
 A changed copy of a site shares almost every file with the original.  A shared file is parsed
-once: types and languages (the context every rule reads) into one item object handed to both
-sides, so the rules skip the pair (``current is incoming``); everything else into a
-``SharedItem`` that is modelled only if a rule looks it up or counts it.  Every file is still
-parsed as XML, so a broken file is reported on each side that holds it.
+as XML once (so a broken file is still reported on each side that holds it) and kept as a
+``SharedItem``: its identity, its place in the content tree or the type graph, and a model built
+only if a rule looks it up or counts it.  Languages and Empty markers are modelled at once (one
+object for both sides, so the rules skip the pair).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from publisher_restore.analyser.shared import SharedItem
+from publisher_restore.analyser.sides import TYPE_FAMILIES
 from publisher_restore.analyser.sources import SideFolder, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
 from publisher_restore.usync.folders import handler_folder
@@ -27,13 +28,14 @@ from publisher_restore.usync.parsers import parse_element
 from publisher_restore.usync.parsers.common import (
     EMPTY_GUID,
     guid_or_raw,
+    item_ref,
     normalise_guid,
     to_bool,
 )
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES, parse_xml
 
-MODELLED_WHEN_SHARED = frozenset({"ContentType", "MediaType", "MemberType", "Language", "Empty"})
-"""Root elements parsed into models even when shared: the context the rules always read."""
+MODELLED_WHEN_SHARED = frozenset({"Language", "Empty"})
+"""Root elements parsed into models even when shared: tiny, and read by every comparison."""
 
 Parsed = AnyItem | ParseProblem
 
@@ -124,6 +126,12 @@ def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | 
     if key is None or key == EMPTY_GUID or not (alias or "").strip():
         return parse_file_bytes(data, rel_path)  # not a valid item: the loader's problem
     content_type = parent_key = None
+    if item_type in TYPE_FAMILIES:
+        refs = tuple(item_ref(c) for c in root.iterfind("Info/Compositions/Composition"))
+        parent = root.find("Info/Parent")
+        if parent is not None and (parent.get("Key") or (parent.text or "").strip()):
+            refs = (*refs, item_ref(parent))
+        return SharedItem(item_type, key, alias or "", rel_path, data, source_refs=refs)
     if item_type in ("Content", "Media"):
         info = root.find("Info")
         blueprint = handler_folder(rel_path) == "Blueprints" or (

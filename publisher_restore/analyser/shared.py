@@ -8,7 +8,7 @@ the item model is deferred until then.
 from __future__ import annotations
 
 from publisher_restore.usync.loader import parse_file_bytes
-from publisher_restore.usync.models import AnyItem, ContentItem, ParseProblem
+from publisher_restore.usync.models import AnyItem, ContentItem, ItemRef, ParseProblem
 
 
 class SharedItem:
@@ -24,6 +24,7 @@ class SharedItem:
         "key",
         "parent_key",
         "path",
+        "source_refs",
     )
 
     def __init__(
@@ -35,6 +36,7 @@ class SharedItem:
         data: bytes,
         content_type: str | None = None,
         parent_key: str | None = None,
+        source_refs: tuple[ItemRef, ...] = (),
     ) -> None:
         self.item_type = item_type
         self.key = key
@@ -43,6 +45,7 @@ class SharedItem:
         self.data = data
         self.content_type = content_type  # set for content and media (not blueprints)
         self.parent_key = parent_key
+        self.source_refs = source_refs  # for a type: its compositions and parent
         self._model: AnyItem | None = None
         self._parsed = False
 
@@ -53,6 +56,10 @@ class SharedItem:
             self._model = None if isinstance(parsed, ParseProblem) else parsed
             self._parsed = True
         return self._model
+
+    def holds(self, item: AnyItem) -> bool:
+        """Whether ``item`` is this shared item's (already built) model."""
+        return self._model is item
 
     def content(self) -> ContentItem | None:
         """The parsed content or media item."""

@@ -91,20 +91,31 @@ class Side:
 
     def find(self, item_type: str, key: str | None, alias: str) -> AnyItem | None:
         """Key first, then Alias (never Alias for content and media); shared items included."""
+        found = self.find_entry(item_type, key, alias)
+        return found.model() if isinstance(found, SharedItem) else found
+
+    def find_entry(
+        self, item_type: str, key: str | None, alias: str
+    ) -> AnyItem | SharedItem | None:
+        """As ``find``, but a shared item is returned as it is (not parsed)."""
         if key:
             found = self.by_key.get((item_type, key))
             if found:
                 return found[0]
             shared = self.shared_by_key.get((item_type, key))
             if shared is not None:
-                return shared.model()
+                return shared
         if item_type in TREE_TYPES or not alias:
             return None
         by_alias = self.by_alias.get((item_type, alias_key(alias)))
         if by_alias:
             return by_alias[0]
-        shared = self.shared_by_alias.get((item_type, alias_key(alias)))
-        return None if shared is None else shared.model()
+        return self.shared_by_alias.get((item_type, alias_key(alias)))
+
+    def is_shared(self, item: AnyItem) -> bool:
+        """Whether ``item`` is the model of a shared (unchanged) item."""
+        shared = self.find_shared(item.item_type, item.key, item.alias)
+        return shared is not None and shared.holds(item)
 
     def find_shared(self, item_type: str, key: str | None, alias: str) -> SharedItem | None:
         """The shared (unchanged) item a Key or Alias names, if any."""

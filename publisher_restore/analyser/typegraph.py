@@ -1,11 +1,18 @@
-"""Content-type inheritance on one side: compositions and parents, resolved transitively."""
+"""Content-type inheritance on one side: compositions and parents, resolved transitively.
+
+Unchanged (shared) types take part by their composition references alone; they are parsed
+only when a rule needs their properties.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publisher_restore.analyser.sides import Side, alias_key
-from publisher_restore.usync.models import ContentTypeItem, ItemRef, PropertyType
+from publisher_restore.analyser.shared import SharedItem
+from publisher_restore.analyser.sides import TYPE_FAMILIES, Side, alias_key
+from publisher_restore.usync.models import AnyItem, ContentTypeItem, ItemRef, PropertyType
+
+Node = ContentTypeItem | SharedItem
 
 
 @dataclass(frozen=True)
@@ -43,22 +50,36 @@ class PropertySet:
         return list(seen.values())
 
 
+def _model(node: AnyItem | SharedItem | None) -> ContentTypeItem | None:
+    found = node.model() if isinstance(node, SharedItem) else node
+    return found if isinstance(found, ContentTypeItem) else None
+
+
 class TypeGraph:
     """Compositions and parents of the content, media and member types of one side."""
 
     def __init__(self, side: Side) -> None:
         self._side = side
         self._effective: dict[int, PropertySet] = {}
-        self._composers: dict[int, list[ContentTypeItem]] = {}
-        for item in side.items:
-            if isinstance(item, ContentTypeItem):
-                for source in self.sources(item):
-                    self._composers.setdefault(id(source), []).append(item)
+        self._composers: dict[int, list[Node]] = {}
+        nodes: list[Node] = [i for i in side.items if isinstance(i, ContentTypeItem)]
+        nodes += [s for s in side.shared if s.item_type in TYPE_FAMILIES]
+        for node in nodes:
+            for ref in self._refs(node):
+                source = self._node(ref, node.item_type)
+                if source is not None and source is not node:
+                    self._composers.setdefault(id(source), []).append(node)
+
+    def _refs(self, node: Node) -> tuple[ItemRef, ...]:
+        return node.source_refs if isinstance(node, SharedItem) else self.source_refs(node)
+
+    def _node(self, ref: ItemRef, item_type: str) -> Node | None:
+        found = self._side.find_entry(item_type, ref.key, ref.alias)
+        return found if isinstance(found, ContentTypeItem | SharedItem) else None
 
     def resolve(self, ref: ItemRef, item_type: str) -> ContentTypeItem | None:
         """The type a composition or parent reference names, on this side."""
-        found = self._side.find(item_type, ref.key, ref.alias)
-        return found if isinstance(found, ContentTypeItem) else None
+        return _model(self._side.find_entry(item_type, ref.key, ref.alias))
 
     def source_refs(self, item: ContentTypeItem) -> tuple[ItemRef, ...]:
         """Compositions plus the parent: Umbraco stores a parent as one more composition."""
@@ -90,11 +111,15 @@ class TypeGraph:
 
     def users(self, item: ContentTypeItem) -> list[ContentTypeItem]:
         """``item`` and every type that composes or inherits it, transitively."""
-        found: dict[int, ContentTypeItem] = {id(item): item}
-        stack = [item]
+        start = self._side.find_entry(item.item_type, item.key, item.alias)
+        if not isinstance(start, ContentTypeItem | SharedItem) or _model(start) is not item:
+            start = item
+        found: dict[int, ContentTypeItem] = {id(start): item}
+        stack: list[Node] = [start]
         while stack:
             for composer in self._composers.get(id(stack.pop()), []):
-                if id(composer) not in found:
-                    found[id(composer)] = composer
+                model = _model(composer)
+                if id(composer) not in found and model is not None:
+                    found[id(composer)] = model
                     stack.append(composer)
         return list(found.values())

@@ -11,6 +11,7 @@ from publisher_restore.analyser.findings import Finding, Impact, Severity
 from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import add_users, quoted
+from publisher_restore.analyser.sides import TYPE_FAMILIES
 from publisher_restore.usync.models import (
     ContentTypeItem,
     DataTypeItem,
@@ -29,7 +30,8 @@ def usages(ctx: AnalysisContext, item: DataTypeItem) -> list[Usage]:
 
 def _usage_index(ctx: AnalysisContext) -> dict[str, list[Usage]]:
     index: dict[str, list[Usage]] = {}
-    for item in ctx.current.items:
+    shared = (s.model() for s in ctx.current.shared if s.item_type in TYPE_FAMILIES)
+    for item in [*ctx.current.items, *shared]:
         if isinstance(item, ContentTypeItem):
             for prop in item.properties:
                 if prop.definition:
