@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +101,25 @@ def test_create_interrupted_by_the_service_stopping_lists_nothing_then_succeeds(
     point = service.create(include_media=True)
     assert [listed.id for listed in service.points()] == [point.id]
     assert service.verify(point.id).ok
+
+
+def test_a_short_outage_is_retried_not_reported(own_azurite: Azurite, tmp_path: Path) -> None:
+    provider = make_provider(own_azurite, tmp_path, RetryTotal=4)
+    provider.put_bytes("points/1/manifest.json", b"before")
+    own_azurite.stop()
+    restart = threading.Timer(0.3, own_azurite.start)
+    restart.start()
+    try:
+        provider.put_bytes("points/2/manifest.json", b"during the outage")
+    finally:
+        restart.join()
+    assert provider.get_bytes("points/2/manifest.json") == b"during the outage"
+
+
+def test_a_permanent_refusal_fails_at_once(azurite: Azurite, tmp_path: Path) -> None:
+    wrong_key = azurite.connection_string.replace(ACCOUNT_KEY, "d3Jvbmc=" * 8)
+    provider = make_provider(azurite, tmp_path, ConnectionString=wrong_key, RetryTotal=5)
+    started = time.monotonic()
+    with pytest.raises(StorageError, match="authentication failed"):
+        provider.put_bytes("points/1/manifest.json", b"{}")
+    assert time.monotonic() - started < 3, "a 403 is permanent and must not be retried"
