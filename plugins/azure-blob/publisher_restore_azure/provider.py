@@ -80,11 +80,11 @@ class AzureBlobStorageProvider(StorageProvider):
         progress: ProgressCallback | None = None,
     ) -> None:
         blob = self._blob(name)
+        self.ensure_container()
         try:
             stream = open(source, "rb")  # noqa: SIM115 - closed by the with below
         except OSError as error:
             raise StorageError(f"cannot read {source} to store it as {name!r}: {error}") from None
-        self.ensure_container()
         with stream, self._writing(name, overwrite):
             upload_in_blocks(
                 blob,
