@@ -11,6 +11,8 @@ from publisher_restore.site import HANDLER_FOLDERS, Site, discover_usync_folders
 from publisher_restore.usync.loader import MARKER_NAME, ItemSet, load_items
 
 USYNC_ROOT = "usync"
+NESTED_DEPTH = 4
+SKIPPED_FOLDERS = frozenset({".git", "node_modules", "bin", "obj", "wwwroot", "App_Data"})
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,39 @@ def resolve_side(path: Path) -> SideFolder:
         site_root = parent.parent if parent.name.casefold() == USYNC_ROOT else None
         return SideFolder(site_root or path, path, site_root)
     if path.name.casefold() == USYNC_ROOT:
-        folders = discover_usync_folders(path)
-        if not folders:
-            raise SiteError(f"{path}: no uSync version folder (v8, v9, v14, ...) inside")
-        return SideFolder(path.parent, folders[-1].path, path.parent)
+        return _usync_root(path)
+    if not any(c.name.casefold() == USYNC_ROOT for c in path.iterdir() if c.is_dir()):
+        nested = _nested_usync(path)
+        if nested is not None:
+            return _usync_root(nested)
     site = Site.open(path)
     return SideFolder(site.root, site.usync_dir, site.root)
+
+
+def _usync_root(path: Path) -> SideFolder:
+    folders = discover_usync_folders(path)
+    if not folders:
+        raise SiteError(f"{path}: no uSync version folder (v8, v9, v14, ...) inside")
+    return SideFolder(path.parent, folders[-1].path, path.parent)
+
+
+def _nested_usync(path: Path) -> Path | None:
+    """The one ``uSync`` folder a few levels down (a repository whose site is in ``src/...``)."""
+    found: list[Path] = []
+    level = [path]
+    for _ in range(NESTED_DEPTH):
+        below = [
+            child
+            for folder in level
+            for child in sorted(folder.iterdir())
+            if child.is_dir() and not child.is_symlink() and child.name not in SKIPPED_FOLDERS
+        ]
+        found += [c for c in below if c.name.casefold() == USYNC_ROOT and discover_usync_folders(c)]
+        level = [c for c in below if c.name.casefold() != USYNC_ROOT]
+    if len(found) > 1:
+        names = ", ".join(str(f) for f in found)
+        raise SiteError(f"{path}: several uSync folders below ({names}); name one of them")
+    return found[0] if found else None
 
 
 def load_side(path: Path) -> tuple[ItemSet, SideFolder]:

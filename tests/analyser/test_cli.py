@@ -148,3 +148,26 @@ def test_a_folder_without_usync_is_a_site_error(
     code, _, err = run(capsys, "--current", str(tmp_path), "--incoming", str(tmp_path))
     assert code == 3
     assert "no uSync folder" in err
+
+
+def test_a_repository_root_finds_its_nested_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy_usync("j-indies", "v9", tmp_path / "repo" / "src")
+    code, out, _ = run(
+        capsys,
+        "--current",
+        str(tmp_path / "repo"),
+        "--incoming",
+        str(CORPUS / "j-indies"),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    assert json.loads(out)["findings"] == []
+    copy_usync("j-indies", "v9", tmp_path / "repo" / "other")
+    code, _, err = run(
+        capsys, "--current", str(tmp_path / "repo"), "--incoming", str(CORPUS / "j-indies")
+    )
+    assert code == 3
+    assert "several uSync folders" in err
