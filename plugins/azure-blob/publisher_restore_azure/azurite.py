@@ -76,6 +76,8 @@ class Azurite:
 
     def start(self) -> Azurite:
         """Start the process and wait until its port accepts connections."""
+        if self.process is not None and self.process.poll() is None:
+            return self  # already running
         self.location.mkdir(parents=True, exist_ok=True)
         command = [
             str(self.executable), "--blobHost", "127.0.0.1", "--blobPort", str(self.port),
