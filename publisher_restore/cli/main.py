@@ -70,10 +70,15 @@ def main(argv: list[str] | None = None) -> None:
     pm = build_plugin_manager()
     Lifecycle(pm).add_commands(cli)
     try:
-        cli.main(args=argv, obj=pm, standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n) codes instead of exiting.
+        code = cli.main(args=argv, obj=pm, standalone_mode=False)
     except PublisherRestoreError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"error: {where}{error.strerror or error}", err=True)
+        sys.exit(1)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(9)
@@ -82,3 +87,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    if isinstance(code, int) and code:
+        sys.exit(code)
