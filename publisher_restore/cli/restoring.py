@@ -91,7 +91,7 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
     summary = plan.summary()
     counts = summary["by_change"]
     click.echo(
-        f"Restoring {plan.point.id} would change {summary['changes']} things: "
+        f"Restoring {plan.point.id} would change {summary['changes']} item(s) or file(s): "
         f"{counts['create']} created, {counts['update']} updated, {counts['delete']} deleted "
         f"({summary['files']['write']} files written, {summary['files']['delete']} removed)."
     )
