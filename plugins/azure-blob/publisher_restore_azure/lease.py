@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import BlobClient, BlobLeaseClient
 
-from publisher_restore.errors import LockTimeoutError
+from publisher_restore.errors import LockTimeoutError, StorageError
 
 LOG = logging.getLogger(__name__)
 FIRST_POLL = 0.05
@@ -34,13 +34,20 @@ def hold_lease(
     timeout: float,
     lease_seconds: int,
     before_create: Callable[[], None] = lambda: None,
-) -> Iterator[None]:
-    """Hold a lease on ``blob`` for the ``with`` block; ``LockTimeoutError`` after ``timeout``."""
+) -> Iterator[LeaseWatch]:
+    """Hold a lease on ``blob`` for the ``with`` block; ``LockTimeoutError`` after ``timeout``.
+
+    The block gets a ``LeaseWatch`` to ask whether the lease is still held.  A lease lost
+    while held (renewals failed until it expired and another holder took it) raises
+    ``StorageError`` when the block ends, so the work it guarded is never taken as safe.
+    """
     lease = _acquire(blob, label, timeout, lease_seconds, before_create)
     renewer = _Renewer(lease, label, interval=lease_seconds / 3)
     renewer.start()
+    watch = LeaseWatch(renewer)
     try:
-        yield
+        yield watch
+        watch.check()
     finally:
         renewer.stop()
         try:
@@ -48,6 +55,21 @@ def hold_lease(
         except AzureError as error:
             # Harmless: the lease expires by itself within lease_seconds.
             LOG.warning("could not release %s (%s); it expires by itself", label, error.__class__)
+
+
+class LeaseWatch:
+    """Tells the lock's holder whether its lease is still its own."""
+
+    def __init__(self, renewer: _Renewer) -> None:
+        self._renewer = renewer
+
+    def check(self) -> None:
+        """Raise ``StorageError`` once the lease has been lost."""
+        if self._renewer.lost:
+            raise StorageError(
+                f"{self._renewer.label} was lost while held (its renewals failed and it "
+                "expired); another process may have taken it, so this operation was stopped"
+            )
 
 
 def _acquire(

@@ -32,7 +32,7 @@ from publisher_restore.storage.base import (
 from publisher_restore_azure.client import account_url, container_client
 from publisher_restore_azure.download import chunk_stream
 from publisher_restore_azure.errors import ErrorTranslator, connection_string_secrets
-from publisher_restore_azure.lease import hold_lease
+from publisher_restore_azure.lease import LeaseWatch, hold_lease
 from publisher_restore_azure.settings import AzureSettings, parse_settings
 from publisher_restore_azure.upload import no_overwrite_conditions, upload_in_blocks
 
@@ -58,6 +58,7 @@ class AzureBlobStorageProvider(StorageProvider):
         )
         self._container_ready = False
         self._container_mutex = threading.Lock()
+        self._leases: list[LeaseWatch] = []
 
     @classmethod
     def from_request(cls, request: StorageRequest) -> AzureBlobStorageProvider:
@@ -178,17 +179,27 @@ class AzureBlobStorageProvider(StorageProvider):
         self.ensure_container()
         held = contextlib.ExitStack()
         with self.errors.translating(f"take lock {name!r}"):
-            held.enter_context(
+            watch = held.enter_context(
                 hold_lease(
                     blob, label=label, timeout=timeout, lease_seconds=self.settings.lease_seconds
                 )
             )
         with held:
-            yield
+            self._leases.append(watch)
+            try:
+                yield
+            finally:
+                self._leases.remove(watch)
 
     @contextlib.contextmanager
     def _writing(self, name: str, overwrite: bool) -> Iterator[None]:
-        """Translate a write's SDK errors; a refused no-overwrite write is ``ObjectExistsError``."""
+        """Translate a write's SDK errors; a refused no-overwrite write is ``ObjectExistsError``.
+
+        A write made under a lock whose lease was lost is refused: the manifest that
+        publishes a restore point must never be written by a holder that lost its lock.
+        """
+        for watch in self._leases:
+            watch.check()
         try:
             yield
         except (ResourceExistsError, ResourceModifiedError) as error:

@@ -10,7 +10,10 @@ import signal
 import time
 from pathlib import Path
 
-from publisher_restore.errors import LockTimeoutError
+import pytest
+from azure.storage.blob import BlobLeaseClient
+
+from publisher_restore.errors import LockTimeoutError, StorageError
 from publisher_restore.storage.base import StorageProvider
 from publisher_restore.testing.storage_lock_contract import (
     lock_held_in_subprocess,
@@ -65,3 +68,18 @@ def test_lease_is_finite_and_released_after_the_block(azurite: Azurite, tmp_path
         assert (lease.state, lease.duration) == ("leased", "fixed")
     lease = provider.container.get_blob_client(".locks/site").get_blob_properties().lease
     assert lease.state == "available", "the lease is released when the block ends"
+
+
+def test_a_lost_lease_stops_the_work_it_guarded(azurite: Azurite, tmp_path: Path) -> None:
+    """Another client breaks and takes the lease: the holder may write nothing more."""
+    holder = make_provider(azurite, tmp_path, LeaseSeconds=LEASE)
+    lock_blob = holder.container.get_blob_client(".locks/site")
+    with pytest.raises(StorageError, match="was lost while held"), holder.lock("site"):
+        holder.put_bytes("points/a/manifest.json", b"{}")
+        thief = BlobLeaseClient(lock_blob)
+        thief.break_lease(lease_break_period=0)
+        thief.acquire(lease_duration=LEASE)
+        time.sleep(LEASE / 3 + 1.5)  # one renewal, refused: the lease is someone else's
+        with pytest.raises(StorageError, match="was lost while held"):
+            holder.put_bytes("points/b/manifest.json", b"{}")
+    assert [o.name for o in holder.list("points/")] == ["points/a/manifest.json"]
