@@ -2,13 +2,15 @@
 
 Narrowing means: list items (prevalues) removed, a maximum lowered or introduced, or allowed
 block/element/content types removed.  Adding items, raising limits, reordering and every other
-setting are not narrowing.
+setting are not narrowing.  Umbraco 14's migration rewrote two shapes that must compare equal to
+their old form: picker filters name types by Key instead of Alias (``resolve`` maps both to one
+form), and colour-picker items hold their value directly instead of a JSON string.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +63,11 @@ def parsed_config(item: DataTypeItem) -> Any:
         return None
 
 
-def narrowing(old: Any, new: Any) -> Narrowing:
+TypeResolver = Callable[[str], str]
+"""Maps a picker filter entry (a type Alias, or since Umbraco 14 a type Key) to one form."""
+
+
+def narrowing(old: Any, new: Any, resolve: TypeResolver | None = None) -> Narrowing:
     """Compare two parsed configurations."""
     result = Narrowing()
     old_lists, new_lists = _collect(old, _list_values), _collect(new, _list_values)
@@ -70,7 +76,7 @@ def narrowing(old: Any, new: Any) -> Narrowing:
         result.removed_items.extend(sorted(values - kept))
     old_types, new_types = _flat(_collect(old, _type_values)), _flat(_collect(new, _type_values))
     result.removed_types.extend(sorted(old_types - new_types))
-    result.narrowed_filter.extend(_filter_narrowing(old, new))
+    result.narrowed_filter.extend(_filter_narrowing(old, new, resolve or str.casefold))
     if _flag(old, "multiple") and _flag(new, "multiple") is False:
         result.lowered_limits["/multiple"] = (True, False)
     old_max, new_max = _limits(old), _limits(new)
@@ -111,10 +117,22 @@ def _list_values(key: str, value: Any) -> set[str]:
         if isinstance(entry, dict):
             text = entry.get("value", entry.get("Value"))
             if text is not None:
-                found.add(str(text))
+                found.add(_unwrapped(str(text)))
         elif isinstance(entry, str | int | float):
             found.add(str(entry))
     return found
+
+
+def _unwrapped(text: str) -> str:
+    """A colour-picker item before Umbraco 14 held ``{"value": ..., "label": ...}`` as a string."""
+    if not text.lstrip().startswith("{"):
+        return text
+    try:
+        inner = json.loads(text)
+    except ValueError:
+        return text
+    value = inner.get("value") if isinstance(inner, dict) else None
+    return str(value) if isinstance(value, str | int | float) else text
 
 
 def _type_values(key: str, value: Any) -> set[str]:
@@ -123,9 +141,10 @@ def _type_values(key: str, value: Any) -> set[str]:
     return set()
 
 
-def _filter_narrowing(old: Any, new: Any) -> list[str]:
-    """A picker ``filter`` (comma-separated allowed aliases; empty allows everything)."""
-    before, after = _csv(_top(old, "filter")), _csv(_top(new, "filter"))
+def _filter_narrowing(old: Any, new: Any, resolve: TypeResolver) -> list[str]:
+    """A picker ``filter`` (comma-separated allowed aliases or keys; empty allows everything)."""
+    before = {resolve(t) for t in _csv(_top(old, "filter"))}
+    after = {resolve(t) for t in _csv(_top(new, "filter"))}
     if not after:
         return []
     if not before:

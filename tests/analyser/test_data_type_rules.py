@@ -132,6 +132,22 @@ def test_narrowing_details() -> None:
     assert not narrowing({"maxImageSize": 500}, {"maxImageSize": 100})
 
 
+def test_narrowing_reads_umbraco14_migrated_shapes() -> None:
+    """Real v9 -> v14+ upgrades: filters by type Key, colour items as objects."""
+    image_key = "cc07b313-0843-4aa8-bbda-871c8da728c8"
+
+    def resolve(token: str) -> str:
+        return "image" if token == image_key else token.casefold()
+
+    assert not narrowing({"Filter": "Image"}, {"filter": image_key}, resolve)
+    assert narrowing({"Filter": "Image,File"}, {"filter": image_key}, resolve).narrowed_filter == [
+        "file"
+    ]
+    old_colours = {"Items": [{"id": 1, "value": '{"value":"0d6efd","label":"blue"}'}]}
+    assert not narrowing(old_colours, {"items": [{"value": "0d6efd", "label": "blue"}]})
+    assert narrowing(old_colours, {"items": []}).removed_items == ["0d6efd"]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

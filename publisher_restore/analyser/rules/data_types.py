@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from publisher_restore.analyser.compat import Compatibility, editor_compatibility
-from publisher_restore.analyser.config_narrowing import Narrowing, narrowing, parsed_config
+from publisher_restore.analyser.config_narrowing import (
+    Narrowing,
+    TypeResolver,
+    narrowing,
+    parsed_config,
+)
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
 from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import add_users, quoted
-from publisher_restore.analyser.sides import TYPE_FAMILIES
+from publisher_restore.analyser.sides import TYPE_FAMILIES, alias_key
 from publisher_restore.usync.models import (
     ContentTypeItem,
     DataTypeItem,
@@ -167,7 +172,7 @@ class ConfigNarrowedRule(Rule):
         for cur, inc in _data_type_pairs(ctx):
             if editor_compatibility(cur.editor_alias, inc.editor_alias) is not Compatibility.SAME:
                 continue  # DC202 judges an editor change; old and new configs do not compare
-            change = narrowing(parsed_config(cur), parsed_config(inc))
+            change = narrowing(parsed_config(cur), parsed_config(inc), type_resolver(ctx))
             if not change:
                 continue
             tokens = change.tokens()
@@ -179,6 +184,24 @@ class ConfigNarrowedRule(Rule):
                 f"Narrowing data type '{cur.name or cur.alias}' ({what}) can invalidate {held}."
             )
             yield self.finding(Subject(cur, inc), message, change.as_detail(), impact)
+
+
+def type_resolver(ctx: AnalysisContext) -> TypeResolver:
+    """A filter entry as the alias of the type it names: a Key (Umbraco 14+) or an Alias.
+
+    Looked up on both sides, so a filter that moved from aliases to keys compares equal.
+    """
+
+    def resolve(token: str) -> str:
+        folded = token.strip().casefold()
+        for side in (ctx.current, ctx.incoming):
+            for family in TYPE_FAMILIES:
+                found = side.find_entry(family, folded, "")
+                if found is not None and found.alias:
+                    return alias_key(found.alias)
+        return folded
+
+    return resolve
 
 
 def _parts(change: Narrowing) -> list[str]:
