@@ -18,6 +18,7 @@ from publisher_restore.errors import (
     IntegrityError,
     OperationCancelled,
     RecoveryNeededError,
+    SiteError,
     StorageError,
 )
 from publisher_restore.lifecycle import Lifecycle
@@ -115,7 +116,7 @@ class RestoreService:
         """Take a restore point (media per argument, else per configuration)."""
         media = self.site.settings.include_media if include_media is None else include_media
         with self.store.lock():
-            self.recover()
+            self._recover_locked()
             manifest = self._create_locked(reason, note, media)
         return manifest
 
@@ -133,11 +134,16 @@ class RestoreService:
     ) -> RestoreResult:
         """Verify, optionally snapshot, then apply the point under a journal."""
         with self.store.lock():
-            recovered = self.recover()
+            recovered = self._recover_locked()
             point = self.store.get(point_id)
             plan = plan_restore(self.site, self.store, point, self.progress, self.pm)
             result = RestoreResult(restore_point=point.id, recovered=recovered)
             result.summary = plan.summary()
+            if plan.blocked:
+                raise SiteError(
+                    f"restore refused, nothing was changed: {len(plan.blocked)} path(s) cannot "
+                    f"be written safely; first: {plan.blocked[0]}"
+                )
             if confirm is not None and not confirm(plan):
                 raise OperationCancelled("restore cancelled; nothing was changed")
             self._verify_locked(point)
@@ -192,6 +198,10 @@ class RestoreService:
 
     def recover(self, *, rollback: bool = False) -> str | None:
         """Finish (or undo) a restore that a crash interrupted; None when there was none."""
+        with self.store.lock():
+            return self._recover_locked(rollback=rollback)
+
+    def _recover_locked(self, *, rollback: bool = False) -> str | None:
         work = self.work
         if not work.exists():
             return None

@@ -207,8 +207,17 @@ class Site:
         for start, recursive in starts:
             yield from walk(self.root, start, recursive, self._pruned)
 
+    def with_patterns(self, include: list[str], exclude: list[str]) -> Site:
+        """The same site judged by other Include/Exclude rules (a restore point's own)."""
+        settings = self.settings.model_copy(update={"include": include, "exclude": exclude})
+        return Site(self.root, settings, list(self.usync_folders), self.usync_folder)
+
     def _pruned(self, rel_path: str) -> bool:
-        return self._in_restore_dir(rel_path) or self._excludes.matches(rel_path)
+        return (
+            self._in_restore_dir(rel_path)
+            or self._excludes.matches(rel_path)
+            or _holds_tool_state(self.root / rel_path)
+        )
 
     def _in_restore_dir(self, path: str) -> bool:
         restore = self._restore_rel
@@ -287,3 +296,8 @@ def _builtin_scope(parts: list[str]) -> Scope | None:
     if is_static_file and (len(parts) == 2 or parts[1] in STATIC_FOLDERS):
         return Scope.STATIC
     return None
+
+
+def _holds_tool_state(folder: Path) -> bool:
+    """A restore folder left behind when ``Folder`` was moved: never archived or restored."""
+    return (folder / STATE_FOLDER).is_dir() and (folder / "points").is_dir()

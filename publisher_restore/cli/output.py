@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     TaskID,
     TextColumn,
     TimeRemainingColumn,
@@ -20,6 +19,8 @@ from rich.progress import (
 from rich.progress import Progress as RichBar
 
 from publisher_restore.progress import Progress, SilentProgress
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 
 def emit_json(data: Any) -> None:
@@ -39,29 +40,36 @@ def progress_for(as_json: bool) -> Progress:
 
 
 class BarProgress:
-    """Rich progress bars on stderr: files and bytes per phase."""
+    """Rich progress bars on stderr: files done of all, and bytes, per phase."""
 
     def __init__(self) -> None:
         self._bar: RichBar | None = None
         self._task: TaskID | None = None
+        self._files = 0
+        self._total_files = 0
 
     def begin(self, phase: str, *, files: int, total_bytes: int) -> None:
         self.end()
-        columns = [TextColumn(f"{phase:>8}"), BarColumn()]
+        columns = [TextColumn(f"{phase:>8}"), BarColumn(), TextColumn("{task.fields[files]}")]
         if total_bytes:
             columns += [DownloadColumn(), TransferSpeedColumn()]
-        else:
-            columns += [MofNCompleteColumn()]
         self._bar = RichBar(
             *columns, TimeRemainingColumn(), console=Console(stderr=True), transient=True
         )
         self._bar.start()
-        self._task = self._bar.add_task(phase, total=total_bytes or files or None)
+        self._files, self._total_files = 0, files
         self._counts_bytes = bool(total_bytes)
+        label = f"{files} files" if files else ""
+        self._task = self._bar.add_task(phase, total=total_bytes or files or None, files=label)
 
     def advance(self, *, files: int = 0, nbytes: int = 0) -> None:
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task, nbytes if self._counts_bytes else files)
+        if self._bar is None or self._task is None:
+            return
+        self._files += files
+        # Byte-counted phases (archive, verify) report no per-file steps: show the total.
+        done = f"{self._files}/" if self._files else ""
+        label = f"{done}{self._total_files} files" if self._total_files else ""
+        self._bar.update(self._task, advance=nbytes if self._counts_bytes else files, files=label)
 
     def end(self) -> None:
         if self._bar is not None:

@@ -6,14 +6,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from publisher_restore.cli.output import emit_json, human_size, on_terminal, progress_for
+from publisher_restore.cli.output import (
+    emit_json,
+    human_size,
+    json_option,
+    on_terminal,
+    progress_for,
+)
 from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.manifest import Manifest
 
 if TYPE_CHECKING:
     from publisher_restore.cli.main import CliState
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 point_argument = click.argument("point_id", metavar="ID|latest")
 
 

@@ -6,15 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from publisher_restore.cli.output import emit_json, on_terminal, progress_for
+from publisher_restore.cli.output import emit_json, json_option, on_terminal, progress_for
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.usync.tracking import ChangeDetail
 
 if TYPE_CHECKING:
     from publisher_restore.cli.main import CliState
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
 
 @click.command()
@@ -47,7 +45,7 @@ def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_
         emit_json(result.model_dump(mode="json"))
         return
     if result.recovered:
-        click.echo(result.recovered.capitalize() + ".")
+        click.echo(_sentence(result.recovered))
     if result.pre_restore_point:
         click.echo(f"Pre-restore restore point: {result.pre_restore_point}")
     click.echo(
@@ -77,13 +75,11 @@ def _confirm(as_json: bool) -> Any:
 @click.pass_obj
 def recover(state: CliState, rollback: bool, as_json: bool) -> None:
     """Complete (or roll back) a restore that was interrupted."""
-    service = state.service(progress_for(as_json))
-    with service.store.lock():
-        outcome = service.recover(rollback=rollback)
+    outcome = state.service(progress_for(as_json)).recover(rollback=rollback)
     if as_json:
         emit_json({"recovered": outcome})
     else:
-        click.echo((outcome or "nothing to recover").capitalize() + ".")
+        click.echo(_sentence(outcome or "nothing to recover"))
 
 
 def print_plan(plan: RestorePlan, details: bool) -> None:
@@ -107,6 +103,8 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
         )
     for problem in plan.problems:
         click.echo(f"  problem: {problem}")
+    for blocked in plan.blocked:
+        click.echo(f"  blocked: {blocked}")
 
 
 def _describe(detail: ChangeDetail) -> str:
@@ -115,6 +113,11 @@ def _describe(detail: ChangeDetail) -> str:
     if detail.change == "delete":
         return f"- {detail.path}: {_show(detail.old)}"
     return f"  {detail.path}: {_show(detail.old)} -> {_show(detail.new)}"
+
+
+def _sentence(text: str) -> str:
+    """First letter up, ids left as they are (``str.capitalize`` would lowercase them)."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def _show(value: str | None) -> str:

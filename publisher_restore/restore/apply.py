@@ -13,14 +13,16 @@ import os
 import shutil
 from pathlib import Path
 
-from publisher_restore.errors import IntegrityError
+from publisher_restore.errors import IntegrityError, RecoveryNeededError
 from publisher_restore.faults import crash_point
 from publisher_restore.hashing import file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import extract_verified
 from publisher_restore.restore.journal import Journal, WorkArea
 from publisher_restore.restore.plan import FileOp, RestorePlan
+from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
+from publisher_restore.storage.fsutil import prune_empty_dirs
 
 
 def apply_plan(
@@ -31,6 +33,7 @@ def apply_plan(
     journal = Journal(point_id=plan.point.id, phase="staging", operations=plan.operations)
     work.write(journal)
     _stage(work, store, plan, progress)
+    os.sync()  # staged bytes must be on disk before the journal says they can be used
     crash_point("staged")
     work.write(journal.model_copy(update={"phase": "applying"}))
     run_operations(root, work, plan.operations, progress)
@@ -40,7 +43,7 @@ def apply_plan(
 def complete(root: Path, work: WorkArea, progress: Progress) -> Journal:
     """Finish an interrupted apply (``applying``) and clear the work area."""
     journal = work.read()
-    run_operations(root, work, journal.operations, progress)
+    run_operations(root, work, journal.operations, progress, recheck_staged=True)
     work.discard()
     return journal
 
@@ -49,24 +52,37 @@ def roll_back(root: Path, work: WorkArea) -> Journal:
     """Undo an interrupted apply: put every saved original back."""
     journal = work.read()
     work.write(journal.model_copy(update={"phase": "rolling-back"}))
-    for op in reversed(journal.operations):
-        _undo(root, work, op)
-        crash_point("rollback-op")
-    _prune_empty_dirs(root, [op.path for op in journal.operations])
+    removed = [op.path for op in reversed(journal.operations) if _undo(root, work, op)]
+    _prune_parents(root, removed)
     work.discard()
     return journal
 
 
-def run_operations(root: Path, work: WorkArea, ops: list[FileOp], progress: Progress) -> None:
+def run_operations(
+    root: Path,
+    work: WorkArea,
+    ops: list[FileOp],
+    progress: Progress,
+    *,
+    recheck_staged: bool = False,
+) -> None:
+    """Run every operation; an OS failure leaves a journal that ``recover`` resumes."""
     progress.begin("apply", files=len(ops), total_bytes=0)
     for op in ops:
-        if op.action == "write":
-            _write(root, work, op)
-        else:
-            _delete(root, work, op)
+        try:
+            if op.action == "write":
+                _write(root, work, op, recheck_staged)
+            else:
+                _delete(root, work, op)
+        except OSError as error:
+            raise RecoveryNeededError(
+                f"restore stopped at {op.path} ({error.strerror or error}); the site is partly "
+                "restored: run 'publisher-restore recover' to complete it, or "
+                "'publisher-restore recover --rollback' to undo it"
+            ) from error
         progress.advance(files=1)
         crash_point("apply-op")
-    _prune_empty_dirs(root, [op.path for op in ops if op.action == "delete"])
+    _prune_parents(root, [op.path for op in ops if op.action == "delete"])
     progress.end()
 
 
@@ -86,15 +102,31 @@ def _stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress
     progress.end()
 
 
-def _write(root: Path, work: WorkArea, op: FileOp) -> None:
-    target, staged, backup = root / op.path, work.staged / op.path, work.backup / op.path
+def _write(root: Path, work: WorkArea, op: FileOp, recheck_staged: bool) -> None:
+    target, staged, backup = (
+        safe_site_path(root, op.path),
+        work.staged / op.path,
+        work.backup / op.path,
+    )
     if not staged.exists():
         _check_already_written(target, op)
         return
+    if recheck_staged:
+        _check_staged(staged, op)
     if (target.exists() or target.is_symlink()) and not backup.exists():
         _save_copy(target, backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     move_file(staged, target)
+
+
+def _check_staged(staged: Path, op: FileOp) -> None:
+    """After a crash, staged bytes are trusted only if they still match the manifest."""
+    assert op.record is not None
+    if file_digest(staged)[1] != op.record.sha256:
+        raise IntegrityError(
+            f"{op.path}: the staged copy was damaged by the interruption; run "
+            "'publisher-restore recover --rollback', then restore again"
+        )
 
 
 def _check_already_written(target: Path, op: FileOp) -> None:
@@ -108,23 +140,38 @@ def _check_already_written(target: Path, op: FileOp) -> None:
 
 
 def _delete(root: Path, work: WorkArea, op: FileOp) -> None:
-    target, backup = root / op.path, work.backup / op.path
-    if not (target.exists() or target.is_symlink()):
+    target, backup = safe_site_path(root, op.path), work.backup / op.path
+    if not target.exists():
         return
     if backup.exists():
+        # A cross-filesystem move copied the backup but died before removing the original.
         target.unlink()
     else:
         backup.parent.mkdir(parents=True, exist_ok=True)
         move_file(target, backup)
 
 
-def _undo(root: Path, work: WorkArea, op: FileOp) -> None:
-    target, backup = root / op.path, work.backup / op.path
+def _undo(root: Path, work: WorkArea, op: FileOp) -> bool:
+    """Put one original back; True when a file the restore created was removed.
+
+    Safe to repeat: a file is removed only while it still holds the restored bytes,
+    so a second rollback never deletes an original the first one put back.
+    """
+    target, backup = safe_site_path(root, op.path), work.backup / op.path
+    removed = False
     if backup.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         move_file(backup, target)
-    elif op.action == "write" and not (work.staged / op.path).exists():
-        target.unlink(missing_ok=True)
+    elif op.action == "write" and _holds_restored_bytes(target, op):
+        target.unlink()
+        removed = True
+    crash_point("rollback-op")
+    return removed
+
+
+def _holds_restored_bytes(target: Path, op: FileOp) -> bool:
+    assert op.record is not None
+    return target.is_file() and file_digest(target)[1] == op.record.sha256
 
 
 def _save_copy(source: Path, backup: Path) -> None:
@@ -154,13 +201,7 @@ def move_file(source: Path, target: Path) -> None:
         source.unlink()
 
 
-def _prune_empty_dirs(root: Path, paths: list[str]) -> None:
-    """Remove folders a restore emptied, never the site root."""
+def _prune_parents(root: Path, paths: list[str]) -> None:
+    """Remove folders a restore emptied (deepest first), never the site root."""
     for rel in sorted(paths, key=lambda p: p.count("/"), reverse=True):
-        folder = (root / rel).parent
-        while folder != root and root in folder.parents:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
+        prune_empty_dirs((root / rel).parent, root)

@@ -8,17 +8,21 @@ Only the archived files that differ are read from the archive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pluggy
 
+from publisher_restore.errors import HostileInputError, SiteError
+from publisher_restore.hashing import file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
 from publisher_restore.restore.findings import restore_findings
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.restore.matching import ItemPair, match_items
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
+from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.loader import parse_file_bytes
@@ -50,23 +54,43 @@ def plan_restore(
     pm: pluggy.PluginManager | None = None,
 ) -> RestorePlan:
     """Everything restoring ``point`` would change, without changing anything."""
-    current = scan_current(site, point.scopes, progress)
-    operations = file_operations(current, point.files)
+    point_rules = site.with_patterns(point.include, point.exclude)
+    refuse_foreign_records(point, point_rules)
+    restorable, kept_out = _split_by_current_rules(site, point)
+    current = scan_current(site, point, point_rules, progress)
+    operations = file_operations(current, restorable)
     archived = _archived_configs(store, point, current, progress)
     now = _parse_side(_config_bytes_now(current))
     then = _parse_side(_config_bytes_then(point, current, archived))
     changes = _changes(current, point, operations, now, then)
     problems = [str(p) for p in (*now.problems, *then.problems)]
+    problems += [f"{r.path}: not restored, outside the site's current scopes" for r in kept_out]
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, now.items, then.items, pm)
     return plan
 
 
-def scan_current(site: Site, scopes: Sequence[Scope], progress: Progress) -> dict[str, CurrentFile]:
-    """Hash every current file in the given scopes."""
-    from publisher_restore.hashing import file_digest
+def refuse_foreign_records(point: Manifest, point_rules: Site) -> None:
+    """A manifest may only name files its own scopes and rules cover (never the tool's state)."""
+    for record in point.files:
+        if record.scope not in point.scopes or point_rules.scope_of(record.path) != record.scope:
+            raise HostileInputError(
+                f"restore point {point.id}: {record.path!r} is not a {record.scope.value} file "
+                "of this site; the point is refused"
+            )
 
-    files = [f for f in site.iter_files(include_media=Scope.MEDIA in scopes) if f.scope in scopes]
+
+def scan_current(
+    site: Site, point: Manifest, point_rules: Site, progress: Progress
+) -> dict[str, CurrentFile]:
+    """Hash every current file that the point's scopes and its own rules both cover."""
+    scopes = point.scopes
+    files = [
+        f
+        for f in site.iter_files(include_media=Scope.MEDIA in scopes)
+        if f.scope in scopes and point_rules.scope_of(f.path) == f.scope
+    ]
     progress.begin("scan", files=len(files), total_bytes=sum(f.size for f in files))
     current = {}
     for site_file in files:
@@ -75,6 +99,28 @@ def scan_current(site: Site, scopes: Sequence[Scope], progress: Progress) -> dic
         progress.advance(files=1, nbytes=site_file.size)
     progress.end()
     return current
+
+
+def _split_by_current_rules(
+    site: Site, point: Manifest
+) -> tuple[list[FileRecord], list[FileRecord]]:
+    """Files the site's rules still cover are restored; the others are reported."""
+    restorable: list[FileRecord] = []
+    kept_out: list[FileRecord] = []
+    for record in point.files:
+        fits = site.scope_of(record.path) == record.scope
+        (restorable if fits else kept_out).append(record)
+    return restorable, kept_out
+
+
+def _blocked(root: Path, operations: list[FileOp]) -> list[str]:
+    blocked = []
+    for op in operations:
+        try:
+            safe_site_path(root, op.path)
+        except SiteError as error:
+            blocked.append(str(error))
+    return blocked
 
 
 def file_operations(
@@ -212,4 +258,3 @@ def _item_change(pair: ItemPair) -> Change | None:
         alias=item.alias,
         details=details,
     )
-

@@ -116,6 +116,8 @@ def _describe(
         usync_folder=site.rel(site.usync_dir),
         scopes=point_scopes(include_media),
         includes_media=include_media,
+        include=list(site.settings.include),
+        exclude=list(site.settings.exclude),
         files=records,
         items=items,
         problems=problems,

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from publisher_restore.restore.plan import FileOp
+from publisher_restore.storage.fsutil import fsync_dir
 
 Phase = Literal["staging", "applying", "rolling-back"]
 
@@ -68,12 +69,3 @@ class WorkArea:
         shutil.rmtree(self.root, ignore_errors=True)
         self.staged.mkdir(parents=True)
         self.backup.mkdir(parents=True)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or unlink in ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

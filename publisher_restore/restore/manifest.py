@@ -82,6 +82,8 @@ class Manifest(BaseModel):
     usync_folder: str = ""
     scopes: list[Scope] = Field(default_factory=list)
     includes_media: bool = False
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
     pinned: bool = False
     archive_format: str = ARCHIVE_FORMAT
     archive_name: str = "archive.tar.zst"

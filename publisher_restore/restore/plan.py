@@ -41,6 +41,8 @@ class RestorePlan(BaseModel):
     operations: list[FileOp] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
+    blocked: list[str] = Field(default_factory=list)
+    """Why some paths cannot be touched (links in the way); a restore refuses while any."""
 
     def summary(self) -> dict[str, Any]:
         """Counts first: what ``check`` prints before any detail."""
@@ -61,6 +63,7 @@ class RestorePlan(BaseModel):
             "files": files,
             "findings": len(self.findings),
             "problems": len(self.problems),
+            "blocked": len(self.blocked),
         }
 
     def report(self) -> dict[str, Any]:
@@ -71,5 +74,5 @@ class RestorePlan(BaseModel):
             "changes": [c.model_dump(mode="json") for c in self.changes],
             "findings": [f.model_dump(mode="json") for f in self.findings],
             "problems": self.problems,
+            "blocked": self.blocked,
         }
-

@@ -107,13 +107,18 @@ class RestorePointStore:
     def _load(self, name: str) -> Manifest:
         data = self.provider.get_bytes(name)
         try:
-            return Manifest.model_validate_json(data)
+            manifest = Manifest.model_validate_json(data)
         except ValidationError as error:
             problem = error.errors()[0]
             where = ".".join(str(p) for p in problem["loc"])
             raise IntegrityError(
                 f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})"
             ) from None
+        if manifest_object(manifest.id) != name:
+            raise IntegrityError(
+                f"{name}: the manifest names another restore point ({manifest.id})"
+            )
+        return manifest
 
 
 def _manifest_bytes(manifest: Manifest) -> bytes:

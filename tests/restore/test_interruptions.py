@@ -68,12 +68,14 @@ def test_restore_killed_while_applying_can_be_rolled_back(
     assert fingerprint(site) == damaged
 
 
+@pytest.mark.parametrize("undone", [1, 4])
 def test_restore_killed_while_rolling_back_finishes_the_rollback(
-    damaged_site: tuple[Path, str, dict[str, str], dict[str, str]],
+    damaged_site: tuple[Path, str, dict[str, str], dict[str, str]], undone: int
 ) -> None:
+    """Also when every original was already put back: a repeated undo must delete nothing."""
     site, point_id, _good, damaged = damaged_site
-    run_cli(site, "restore", point_id, "--yes", "--no-pre-restore", crash_at="apply-op:3")
-    killed = run_cli(site, "recover", "--rollback", crash_at="rollback-op:1")
+    run_cli(site, "restore", point_id, "--yes", "--no-pre-restore", crash_at="apply-op:4")
+    killed = run_cli(site, "recover", "--rollback", crash_at=f"rollback-op:{undone}")
     assert killed.returncode == -signal.SIGKILL
     assert run_cli(site, "recover").returncode == 0
     assert fingerprint(site) == damaged
