@@ -77,6 +77,7 @@ def _settings(config: Path | None, section: dict[str, Any]) -> AnalyserSettings:
     show_default=True,
     help="Report format.",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (same as --format json).")
 @click.option(
     "--fail-on",
     type=click.Choice([s.value for s in Severity]),
@@ -103,6 +104,7 @@ def analyse_command(
     incoming_dir: Path,
     partial: bool,
     fmt: str,
+    as_json: bool,
     fail_on: str | None,
     config_file: Path | None,
     suggest_acks: bool,
@@ -124,7 +126,7 @@ def analyse_command(
     if suggest_acks:
         click.echo(json.dumps(suggest(result.findings), indent=2))
     else:
-        click.echo(RENDERERS[fmt](result, rules))
+        click.echo(RENDERERS["json" if as_json else fmt](result, rules))
     if fail_on is not None:
         blocking = result.blocking(Severity(fail_on))
         if blocking:

@@ -171,3 +171,18 @@ def test_a_repository_root_finds_its_nested_site(
     )
     assert code == 3
     assert "several uSync folders" in err
+
+
+def test_json_flag_is_the_json_format() -> None:
+    from click.testing import CliRunner
+
+    from publisher_restore.cli.main import cli
+    from tests.conftest import SAMPLE_SITE
+
+    site = str(SAMPLE_SITE)
+    flag = CliRunner().invoke(cli, ["analyse", "--current", site, "--incoming", site, "--json"])
+    fmt = CliRunner().invoke(
+        cli, ["analyse", "--current", site, "--incoming", site, "--format", "json"]
+    )
+    assert flag.exit_code == 0, flag.output
+    assert json.loads(flag.output) == json.loads(fmt.output)
