@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from lxml import etree
 
@@ -21,6 +22,26 @@ _LXML_POSITION = re.compile(r", line \d+, column \d+$")
 
 _local = threading.local()
 
+# Byte order marks and first-character patterns of the encodings that are not ASCII-compatible;
+# longest first so UTF-32 is not taken for UTF-16 (XML 1.0 Appendix F).
+_WIDE_ENCODINGS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+
+
+class _RefuseExternal(etree.Resolver):
+    """Resolve every external DTD or entity to nothing, so no file or URL is ever read."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+        return self.resolve_string("", context)
+
 
 def _parser() -> etree.XMLParser:
     # lxml parsers keep state and must not be shared between threads.
@@ -36,6 +57,8 @@ def _parser() -> etree.XMLParser:
             remove_pis=True,
             collect_ids=False,
         )
+        # collect_ids=False makes libxml2 open an external DTD despite load_dtd=False.
+        parser.resolvers.add(_RefuseExternal())
         _local.parser = parser
     return parser
 
@@ -55,23 +78,33 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
         raise _syntax_error(data, path, exc) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        # Reached only for encodings the byte scan cannot read (e.g. UTF-16).
+        # Reached only for encodings the prolog scan cannot read (e.g. EBCDIC).
         raise HostileInputError(f"{path}: XML with a DOCTYPE/DTD is refused")
     return root
 
 
-def _refuse_doctype(data: bytes, path: str) -> None:
+def _prolog_text(data: bytes) -> str:
+    """The document as text good enough to find markup in, whatever its encoding family."""
+    for prefix, codec in _WIDE_ENCODINGS:
+        if data.startswith(prefix):
+            return data.decode(codec, errors="replace")
+    # ASCII-compatible encodings (UTF-8, Latin-1, Windows-125x): markup bytes are ASCII.
+    return data.decode("latin-1")
+
+
+def _refuse_doctype(raw: bytes, path: str) -> None:
     """Refuse a DOCTYPE (and so any entity declaration) in the prolog before the root element."""
+    data = _prolog_text(raw)
     position = 0
     while True:
-        start = data.find(b"<", position)
+        start = data.find("<", position)
         if start < 0:
             return
-        if data.startswith(b"<?", start):
-            position = _skip_past(data, start, b"?>")
-        elif data.startswith(b"<!--", start):
-            position = _skip_past(data, start, b"-->")
-        elif data.startswith(b"<!", start):
+        if data.startswith("<?", start):
+            position = _skip_past(data, start, "?>")
+        elif data.startswith("<!--", start):
+            position = _skip_past(data, start, "-->")
+        elif data.startswith("<!", start):
             raise HostileInputError(
                 f"{path}: XML with a DOCTYPE or entity declaration is refused "
                 f"(entity expansion and external entities are not allowed)"
@@ -80,7 +113,7 @@ def _refuse_doctype(data: bytes, path: str) -> None:
             return  # the root element: anything later is element content, not a DTD
 
 
-def _skip_past(data: bytes, start: int, terminator: bytes) -> int:
+def _skip_past(data: str, start: int, terminator: str) -> int:
     end = data.find(terminator, start)
     return len(data) if end < 0 else end + len(terminator)
 
@@ -90,7 +123,7 @@ def _syntax_error(data: bytes, path: str, exc: etree.XMLSyntaxError) -> ItemPars
     conflict_line = find_conflict_marker(data)
     if conflict_line is not None:
         return ItemParseError(path, conflict_line, "unresolved git merge conflict marker '<<<<<<<'")
-    message = _LXML_POSITION.sub("", str(exc.msg or exc))
+    message = _LXML_POSITION.sub("", str(exc.msg or exc)).strip()
     return ItemParseError(path, exc.lineno or None, f"not well-formed XML: {message}")
 
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from lxml import etree
 
 from publisher_restore.errors import HostileInputError, ItemParseError
-from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES, find_conflict_marker, parse_xml
+from publisher_restore.usync.xmlsafe import (
+    MAX_ITEM_BYTES,
+    _parser,
+    find_conflict_marker,
+    parse_xml,
+)
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE Template [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
@@ -106,3 +118,64 @@ def test_syntax_error_reports_lxml_line_and_message() -> None:
 def test_empty_file_is_a_parse_error() -> None:
     with pytest.raises(ItemParseError, match=r"empty\.config"):
         parse_xml(b"", "empty.config")
+
+
+_EXTERNAL_DTD = (
+    '<?xml version="1.0" encoding="{encoding}"?>\n<!DOCTYPE Template SYSTEM "{system}">\n'
+    '<Template Key="cee24304-9a7f-4451-a71f-2af43d718884" Alias="x"><Name>a</Name></Template>'
+)
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16"),
+        ("utf-16-be", "utf-16"),
+        ("utf-32", "utf-32"),
+        ("utf-32-be", "utf-32"),
+    ],
+)
+def test_wide_encoding_doctype_is_refused_before_parsing(codec: str, declared: str) -> None:
+    # A readable file that is no DTD: a parser that loads it fails with a syntax error instead.
+    document = _EXTERNAL_DTD.format(encoding=declared, system=Path(__file__).resolve())
+    with pytest.raises(HostileInputError, match=r"wide\.config.*DOCTYPE"):
+        parse_xml(document.encode(codec), "wide.config")
+
+
+def _opens_without_blocking(fifo: Path, parse: Callable[[], object]) -> bool:
+    """Run ``parse``; True when it finished without opening ``fifo`` (an open would block)."""
+    worker = threading.Thread(target=lambda: _swallow(parse), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    if worker.is_alive():  # blocked opening the FIFO: unblock it so the thread can end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=5)
+        return False
+    return True
+
+
+def _swallow(parse: Callable[[], object]) -> None:
+    with contextlib.suppress(Exception):
+        parse()
+
+
+def test_utf16_external_dtd_is_never_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "evil.dtd"
+    os.mkfifo(fifo)
+    document = _EXTERNAL_DTD.format(encoding="utf-16", system=fifo).encode("utf-16")
+    assert _opens_without_blocking(fifo, lambda: parse_xml(document, "wide.config"))
+
+
+def test_the_parser_itself_reads_no_external_dtd(tmp_path: Path) -> None:
+    """Even past the prolog scan, the parser resolves external DTDs to nothing."""
+    fifo = tmp_path / "evil.dtd"
+    os.mkfifo(fifo)
+    document = _EXTERNAL_DTD.format(encoding="utf-8", system=fifo).encode()
+    assert _opens_without_blocking(fifo, lambda: etree.fromstring(document, _parser()))
+
+
+def test_syntax_error_message_has_no_trailing_newline() -> None:
+    with pytest.raises(ItemParseError) as caught:
+        parse_xml(b'<a b="' + b"x" * 11_000_000 + b'"/>', "long.config")
+    assert caught.value.problem == caught.value.problem.strip()
