@@ -44,7 +44,7 @@ class TypeDeletedRule(Rule):
         impact: Impact | None = None
         if ctx.content.countable(item.item_type):
             own = instances(ctx, [item])
-            props = [o.prop for o in ctx.current_graph.effective(item).values()]
+            props = ctx.current_graph.effective(item).values()
             tally = add_loss(ctx, Tally().add(own, whole=True), item, props)
             impact = tally.impact()
             what = f"deletes {describe(impact, noun_for(tally.counted()))}"

@@ -11,22 +11,28 @@ from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
     deletes_phrase,
     loss_impact,
-    names,
     quoted,
+    still_reaches,
 )
-from publisher_restore.usync.models import ContentTypeItem, ItemRef, PropertyType
+from publisher_restore.analyser.typegraph import OwnedProperty
+from publisher_restore.usync.models import ContentTypeItem, ItemRef
 
 
 def lost_through(
     ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, ref: ItemRef
-) -> list[PropertyType]:
+) -> list[OwnedProperty]:
     """Properties ``cur`` got through ``ref`` that the type no longer gets any other way."""
     kept = ctx.after_graph.effective(inc)
     return [
-        owned.prop
+        owned
         for owned in ctx.current_graph.inherited_from(cur, ref)
-        if kept.find(owned.prop) is None
+        if not still_reaches(ctx, kept, owned)
     ]
+
+
+def lost_names(lost: list[OwnedProperty]) -> list[str]:
+    """Sorted aliases of lost properties."""
+    return sorted(owned.prop.alias for owned in lost)
 
 
 def _type_pairs(ctx: AnalysisContext) -> Iterator[tuple[ContentTypeItem, ContentTypeItem]]:
@@ -62,11 +68,11 @@ class CompositionRemovedRule(Rule):
         impact, noun = loss_impact(ctx, cur, lost)
         message = (
             f"Removing composition '{ref.alias}' from '{cur.alias}' removes properties "
-            f"{quoted(names(lost))} and {deletes_phrase(impact, noun)}."
+            f"{quoted(lost_names(lost))} and {deletes_phrase(impact, noun)}."
         )
         detail = {
             "composition": {"key": ref.key, "alias": ref.alias},
-            "lost_properties": names(lost),
+            "lost_properties": lost_names(lost),
         }
         yield self.finding(Subject(cur, inc), message, detail, impact)
 
@@ -95,13 +101,14 @@ class ParentChangedRule(Rule):
             change = f"changing its parent to '{new}'" if new else "removing its parent"
             message = (
                 f"{change.capitalize()} ('{old.alias}' before) on '{cur.alias}' removes "
-                f"inherited properties {quoted(names(lost))} and {deletes_phrase(impact, noun)}."
+                f"inherited properties {quoted(lost_names(lost))} and "
+                f"{deletes_phrase(impact, noun)}."
             )
             detail = {
                 "old_parent": {"key": old.key, "alias": old.alias},
                 "new_parent": {"key": inc.parent.key, "alias": inc.parent.alias}
                 if inc.parent
                 else None,
-                "lost_properties": names(lost),
+                "lost_properties": lost_names(lost),
             }
             yield self.finding(Subject(cur, inc), message, detail, impact)

@@ -58,7 +58,7 @@ class PropertyRemovedRule(Rule):
     def _removed(
         self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, prop: PropertyType
     ) -> Finding:
-        impact, noun = loss_impact(ctx, cur, [prop])
+        impact, noun = loss_impact(ctx, cur, [OwnedProperty(prop, cur)])
         message = (
             f"Removing property '{prop.alias}' from '{cur.alias}' {deletes_phrase(impact, noun)}."
         )
@@ -129,7 +129,8 @@ class TabRemovedRule(Rule):
         orphans: list[PropertyType],
     ) -> Finding:
         # the orphans are still listed, so they look kept: count them as lost regardless
-        impact, noun = loss_impact(ctx, cur, orphans, unless_kept=False)
+        lost = [OwnedProperty(prop, cur) for prop in orphans]
+        impact, noun = loss_impact(ctx, cur, lost, unless_kept=False)
         label = tab.alias or tab.caption
         message = (
             f"Removing tab '{label}' from '{cur.alias}' orphans properties "

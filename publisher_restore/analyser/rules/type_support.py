@@ -8,6 +8,7 @@ from publisher_restore.analyser.context import AnalysisContext
 from publisher_restore.analyser.findings import Impact
 from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
 from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.typegraph import OwnedProperty, PropertySet
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyType
 
 TYPE_FAMILIES = ("ContentType", "MediaType", "MemberType")
@@ -18,25 +19,39 @@ def instances(ctx: AnalysisContext, types: Iterable[ContentTypeItem]) -> list[Co
     return ctx.content.of_types(types)
 
 
+def still_reaches(ctx: AnalysisContext, kept: PropertySet, owned: OwnedProperty) -> bool:
+    """Whether ``kept`` (a type's properties after the import) still holds this very property.
+
+    Umbraco keys stored values by property type: a property of the same alias declared by
+    another type (moved into or out of a composition) is a new one, and the values are lost.
+    """
+    found = kept.find(owned.prop)
+    return found is not None and ctx.after_of(owned.owner) is found.owner
+
+
 def add_loss(
     ctx: AnalysisContext,
     tally: Tally,
     owner: ContentTypeItem,
-    props: list[PropertyType],
+    props: list[OwnedProperty],
     *,
     unless_kept: bool = True,
 ) -> Tally:
     """Add the values of ``props`` on content of ``owner`` and every type that inherits it.
 
-    With ``unless_kept``, a user type that still gets a property after the import (another
-    composition) loses nothing; a user type that is itself deleted is counted by DC102.
+    With ``unless_kept``, a user type that still gets the same property after the import
+    (another composition) loses nothing; a user type that is itself deleted is counted by DC102.
     """
     for user in ctx.current_graph.users(owner):
         after = ctx.after_of(user)
         if not isinstance(after, ContentTypeItem):
             continue
         kept = ctx.after_graph.effective(after)
-        lost = {alias_key(p.alias) for p in props if not unless_kept or kept.find(p) is None}
+        lost = {
+            alias_key(o.prop.alias)
+            for o in props
+            if not unless_kept or not still_reaches(ctx, kept, o)
+        }
         if lost:
             tally.add(instances(ctx, [user]), lost)
     return tally
@@ -64,7 +79,7 @@ def result(ctx: AnalysisContext, tally: Tally, item_type: str) -> tuple[Impact |
 def loss_impact(
     ctx: AnalysisContext,
     owner: ContentTypeItem,
-    props: list[PropertyType],
+    props: list[OwnedProperty],
     *,
     unless_kept: bool = True,
 ) -> tuple[Impact | None, str]:
