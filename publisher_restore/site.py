@@ -205,7 +205,7 @@ class Site:
             starts.append(("wwwroot/media", True))
         starts += [(start, True) for start in self._includes.walk_starts()]
         for start, recursive in starts:
-            yield from walk(self.root, start, recursive, self._pruned)
+            yield from walk(self.root, start, recursive, self._pruned, self._pruned_dir)
 
     def with_patterns(self, include: list[str], exclude: list[str]) -> Site:
         """The same site judged by other Include/Exclude rules (a restore point's own)."""
@@ -213,11 +213,10 @@ class Site:
         return Site(self.root, settings, list(self.usync_folders), self.usync_folder)
 
     def _pruned(self, rel_path: str) -> bool:
-        return (
-            self._in_restore_dir(rel_path)
-            or self._excludes.matches(rel_path)
-            or _holds_tool_state(self.root / rel_path)
-        )
+        return self._in_restore_dir(rel_path) or self._excludes.matches(rel_path)
+
+    def _pruned_dir(self, rel_path: str) -> bool:
+        return _holds_tool_state(self.root / rel_path)
 
     def _in_restore_dir(self, path: str) -> bool:
         restore = self._restore_rel

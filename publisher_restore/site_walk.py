@@ -34,9 +34,17 @@ class WalkEntry:
     is_dir: bool = False
 
 
-def walk(root: Path, start: str, recursive: bool,
-          pruned: Callable[[str], bool]) -> Iterator[WalkEntry]:  # fmt: skip
-    """Files under ``start`` (site-relative), never following a symbolic link."""
+def walk(
+    root: Path,
+    start: str,
+    recursive: bool,
+    pruned: Callable[[str], bool],
+    pruned_dir: Callable[[str], bool] = lambda _rel: False,
+) -> Iterator[WalkEntry]:
+    """Files under ``start`` (site-relative), never following a symbolic link.
+
+    ``pruned`` is asked of every entry, ``pruned_dir`` only of folders about to be entered.
+    """
     first = _resolve_start(root, start)
     if first is None or pruned(first.rel):
         return
@@ -50,7 +58,7 @@ def walk(root: Path, start: str, recursive: bool,
             if pruned(entry.rel):
                 continue
             if entry.info is not None and stat.S_ISDIR(entry.info.st_mode):
-                if recursive:
+                if recursive and not pruned_dir(entry.rel):
                     stack.append(entry.rel)
                 continue
             if entry.is_dir and not recursive:

@@ -38,6 +38,9 @@ class CurrentFile:
     sha256: str
 
 
+Parsed = AnyItem | ParseProblem
+
+
 @dataclass
 class ParsedSide:
     """The uSync items of one side, and the files that could not be parsed."""
@@ -54,14 +57,15 @@ def plan_restore(
     pm: pluggy.PluginManager | None = None,
 ) -> RestorePlan:
     """Everything restoring ``point`` would change, without changing anything."""
-    point_rules = site.with_patterns(point.include, point.exclude)
+    point_rules = _rules_of(site, point)
     refuse_foreign_records(point, point_rules)
-    restorable, kept_out = _split_by_current_rules(site, point)
+    restorable, kept_out = _split_by_current_rules(site, point, point_rules)
     current = scan_current(site, point, point_rules, progress)
     operations = file_operations(current, restorable)
     archived = _archived_configs(store, point, current, progress)
-    now = _parse_side(_config_bytes_now(current))
-    then = _parse_side(_config_bytes_then(point, current, archived))
+    parsed_now = _parse_files(_config_bytes_now(current))
+    now = _side(parsed_now)
+    then = _side(_parse_point_files(point, current, archived, parsed_now))
     changes = _changes(current, point, operations, now, then)
     problems = [str(p) for p in (*now.problems, *then.problems)]
     problems += [f"{r.path}: not restored, outside the site's current scopes" for r in kept_out]
@@ -69,6 +73,13 @@ def plan_restore(
     plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, now.items, then.items, pm)
     return plan
+
+
+def _rules_of(site: Site, point: Manifest) -> Site:
+    """The site judged by the Include/Exclude rules the point was taken with."""
+    if (point.include, point.exclude) == (site.settings.include, site.settings.exclude):
+        return site
+    return site.with_patterns(point.include, point.exclude)
 
 
 def refuse_foreign_records(point: Manifest, point_rules: Site) -> None:
@@ -89,7 +100,7 @@ def scan_current(
     files = [
         f
         for f in site.iter_files(include_media=Scope.MEDIA in scopes)
-        if f.scope in scopes and point_rules.scope_of(f.path) == f.scope
+        if f.scope in scopes and (point_rules is site or point_rules.scope_of(f.path) == f.scope)
     ]
     progress.begin("scan", files=len(files), total_bytes=sum(f.size for f in files))
     current = {}
@@ -102,9 +113,11 @@ def scan_current(
 
 
 def _split_by_current_rules(
-    site: Site, point: Manifest
+    site: Site, point: Manifest, point_rules: Site
 ) -> tuple[list[FileRecord], list[FileRecord]]:
     """Files the site's rules still cover are restored; the others are reported."""
+    if point_rules is site:
+        return list(point.files), []
     restorable: list[FileRecord] = []
     kept_out: list[FileRecord] = []
     for record in point.files:
@@ -167,28 +180,36 @@ def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes]:
     }
 
 
-def _config_bytes_then(
-    point: Manifest, current: dict[str, CurrentFile], archived: dict[str, bytes]
-) -> dict[str, bytes]:
-    """Unchanged files are read from the site: same digest, same bytes."""
-    result = {}
+def _parse_point_files(
+    point: Manifest,
+    current: dict[str, CurrentFile],
+    archived: dict[str, bytes],
+    parsed_now: dict[str, Parsed],
+) -> dict[str, Parsed]:
+    """The point's uSync files: a file unchanged since is the same item, parsed once."""
+    parsed: dict[str, Parsed] = {}
     for record in point.files:
-        if _is_config(record.path, record.scope):
-            data = archived.get(record.path)
-            result[record.path] = (
-                data if data is not None else current[record.path].site_file.abs_path.read_bytes()
-            )
-    return result
+        if not _is_config(record.path, record.scope):
+            continue
+        data = archived.get(record.path)
+        if data is None:
+            parsed[record.path] = parsed_now[record.path]
+        else:
+            parsed[record.path] = parse_file_bytes(data, record.path)
+    return parsed
 
 
-def _parse_side(files: dict[str, bytes]) -> ParsedSide:
+def _parse_files(files: dict[str, bytes]) -> dict[str, Parsed]:
+    return {path: parse_file_bytes(data, path) for path, data in sorted(files.items())}
+
+
+def _side(parsed: dict[str, Parsed]) -> ParsedSide:
     side = ParsedSide(items=[], problems=[])
-    for path, data in sorted(files.items()):
-        parsed = parse_file_bytes(data, path)
-        if isinstance(parsed, ParseProblem):
-            side.problems.append(parsed)
-        elif parsed is not None:
-            side.items.append(parsed)
+    for _path, result in sorted(parsed.items()):
+        if isinstance(result, ParseProblem):
+            side.problems.append(result)
+        else:
+            side.items.append(result)
     return side
 
 

@@ -140,7 +140,7 @@ def _usync_items(
         parsed = parse_file_bytes(data, record.path)
         if isinstance(parsed, ParseProblem):
             problems.append(ProblemRecord(**parsed.model_dump()))
-        elif parsed is not None:
+        else:
             action = parsed.action.value if isinstance(parsed, EmptyItem) else None
             items.append(
                 ItemRecord(
