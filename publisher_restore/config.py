@@ -16,6 +16,7 @@ are kept in ``extra`` and otherwise ignored, as .NET ignores them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ SECTION = ("uSync", "Restore")
 SECTION_NAME = ":".join(SECTION)
 DEFAULT_FOLDER = "uSync/restore"
 DEFAULT_ENVIRONMENT = "Production"
+_PROVIDER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 KNOWN_KEYS = (
     "Folder",
     "IncludeMedia",
@@ -186,6 +188,7 @@ def _storage(value: Any, merged: MergedConfig) -> StorageSettings:
     if is_unset(value):
         return StorageSettings()
     if isinstance(value, str):
+        _check_provider_name(value.strip(), storage_where)
         return StorageSettings(provider=value.strip(), source=storage_where.source)
     providers = {
         name: options
@@ -207,9 +210,20 @@ def _storage(value: Any, merged: MergedConfig) -> StorageSettings:
             'name the provider by key, e.g. "Storage": {"Azure": {"ContainerName": "..."}}',
             show_value=False,
         )
+    _check_provider_name(name, storage_where)
     if not isinstance(options, dict):
         raise option_where.error("expected an object of provider options", options)
     return StorageSettings(provider=name, options=options, source=option_where.source)
+
+
+def _check_provider_name(name: str, where: Where) -> None:
+    """A provider name is a word; anything else (a pasted connection string) is never echoed."""
+    if not _PROVIDER_NAME.fullmatch(name):
+        raise where.error(
+            'expected a provider name such as "Azure", or an object such as '
+            '{"Azure": {"ConnectionString": "...", "ContainerName": "..."}}',
+            show_value=False,
+        )
 
 
 def _retention(value: Any, where: Callable[[str], Where]) -> RetentionSettings:

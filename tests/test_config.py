@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -309,3 +311,42 @@ def test_errors_about_secret_named_keys_hide_the_value() -> None:
         as_bool(SECRET, Where("uSync:Restore:Storage:Azure:AccountKey", "appsettings.json"))
     assert "uSync:Restore:Storage:Azure:AccountKey in appsettings.json" in str(caught.value)
     assert SECRET not in str(caught.value) and "value hidden" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "storage",
+    [
+        CONNECTION,
+        {CONNECTION: {"ContainerName": "c"}},
+    ],
+)
+def test_connection_string_in_place_of_a_provider_name_is_not_echoed(
+    tmp_path: Path, storage: object
+) -> None:
+    write(tmp_path, "appsettings.json", json.dumps({"uSync": {"Restore": {"Storage": storage}}}))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, {})
+    assert SECRET not in str(caught.value)
+    assert "uSync:Restore:Storage in" in str(caught.value)
+    assert "provider name" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "storage",
+    [
+        CONNECTION,
+        {CONNECTION: {"ContainerName": "c"}},
+        {"Azure": CONNECTION},
+        {"Azure": {"ConnectionString": CONNECTION, "ContainerName": "c"}, "Local": {"x": 1}},
+    ],
+)
+def test_cli_list_never_prints_the_account_key(tmp_path: Path, storage: object) -> None:
+    (tmp_path / "uSync" / "v9").mkdir(parents=True)
+    (tmp_path / "uSync" / "v9" / "usync.config").write_text('<uSync version="9.0.0.0" />')
+    write(tmp_path, "appsettings.json", json.dumps({"uSync": {"Restore": {"Storage": storage}}}))
+    command = [sys.executable, "-m", "publisher_restore", "--site", str(tmp_path), "list"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith("error: uSync:Restore:Storage")
+    for shown in (done.stdout, done.stderr):
+        assert SECRET not in shown and SECRET[:12] not in shown
