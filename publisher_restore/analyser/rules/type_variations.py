@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import ValueTest, count_values, describe, noun_for
+from publisher_restore.analyser.impact import Tally, ValueTest, count_values, describe
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_properties import property_pairs
-from publisher_restore.analyser.rules.type_support import flags, instances, users_impact
+from publisher_restore.analyser.rules.type_support import flags, instances, result, users_impact
+from publisher_restore.analyser.sides import alias_key
 from publisher_restore.usync.models import ContentTypeItem, PropertyValue
 
 
@@ -55,18 +56,28 @@ class TypeVariationNarrowedRule(Rule):
             lost = flags(cur.variations) - flags(inc.variations)
             if not lost:
                 continue
-            impact: Impact | None = None
-            noun = "pages"
-            if ctx.content.countable(cur.item_type):
-                items = instances(ctx, [cur])
-                impact = count_values(items, None, stranded_test(lost, ctx.default_culture))
-                noun = noun_for(items)
+            impact, noun = self._impact(ctx, cur, lost)
             message = (
                 f"Narrowing '{cur.alias}' from {cur.variations} to {inc.variations} "
                 f"{_stranded_phrase(impact, noun)}."
             )
             detail = {"old": cur.variations, "new": inc.variations}
             yield self.finding(Subject(cur, inc), message, detail, impact)
+
+    @staticmethod
+    def _impact(
+        ctx: AnalysisContext, cur: ContentTypeItem, lost: set[str]
+    ) -> tuple[Impact | None, str]:
+        """Stranded values on the type's own content and, for its own properties, its users'."""
+        # Umbraco narrows the type's own properties with it (a property cannot vary more than
+        # its declaring type), and that reaches every type composing or inheriting them.
+        test = stranded_test(lost, ctx.default_culture)
+        tally = Tally().add(instances(ctx, [cur]), None, test)
+        own = {alias_key(p.alias) for p in cur.properties}
+        users = [user for user in ctx.current_graph.users(cur) if user is not cur]
+        if own and users:
+            tally.add(instances(ctx, users), own, test)
+        return result(ctx, tally, cur.item_type)
 
 
 class PropertyVariationNarrowedRule(Rule):
