@@ -56,6 +56,9 @@ class CompositionRemovedRule(Rule):
         for cur, inc in _type_pairs(ctx):
             remaining = (*inc.compositions, *([inc.parent] if inc.parent else []))
             for ref in cur.compositions:
+                # uSync lists the parent among the compositions too; DC104 reports it
+                if cur.parent is not None and same_ref(ref, cur.parent):
+                    continue
                 if not ref_in(ref, remaining):
                     yield from self._removed(ctx, cur, inc, ref)
 
