@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from publisher_restore.storage.registry import StorageRequest
 
 LOCKS_DIR = ".locks"
+CONTAINER_NOT_FOUND = "ContainerNotFound"
 
 
 class AzureBlobStorageProvider(StorageProvider):
@@ -178,7 +179,7 @@ class AzureBlobStorageProvider(StorageProvider):
         label = f"lock {name!r} of {self.describe()}"
         self.ensure_container()
         held = contextlib.ExitStack()
-        with self.errors.translating(f"take lock {name!r}"):
+        with self.errors.translating(f"take lock {name!r}"), self._noticing_lost_container():
             watch = held.enter_context(
                 hold_lease(
                     blob, label=label, timeout=timeout, lease_seconds=self.settings.lease_seconds
@@ -201,7 +202,8 @@ class AzureBlobStorageProvider(StorageProvider):
         for watch in self._leases:
             watch.check()
         try:
-            yield
+            with self._noticing_lost_container():
+                yield
         except (ResourceExistsError, ResourceModifiedError) as error:
             if overwrite:
                 raise self.errors.error(f"store {name!r}", error) from None
@@ -210,6 +212,19 @@ class AzureBlobStorageProvider(StorageProvider):
             ) from None
         except AzureError as error:
             raise self.errors.error(f"store {name!r}", error) from None
+
+    @contextlib.contextmanager
+    def _noticing_lost_container(self) -> Iterator[None]:
+        """Forget that the container exists once Azure says it does not, so the next
+        operation creates it again; the failed one still fails (its earlier writes are gone).
+        """
+        try:
+            yield
+        except ResourceNotFoundError as error:
+            if getattr(error, "error_code", None) == CONTAINER_NOT_FOUND:
+                with self._container_mutex:
+                    self._container_ready = False
+            raise
 
     def _blob(self, name: str) -> BlobClient:
         check_name(name)
