@@ -34,3 +34,29 @@ def test_twin_parent_kept_or_demoted_to_a_composition_is_silent() -> None:
     assert analyse(kept, current=current).findings == []
     demoted = changed("contentPage", compositions=(PAGE,), parent=None)
     assert analyse(demoted, current=current).findings == []
+
+
+def _composition_deleted() -> list[AnyItem]:
+    """seoBase deleted, and dropped from pageBase as Umbraco re-exports its users."""
+    items = changed("pageBase", compositions=())
+    return [i for i in items if i.alias != "seoBase"]
+
+
+def test_deleted_composition_is_one_dc102_counting_its_users_losses() -> None:
+    result = analyse(_composition_deleted())
+    assert summary(result.findings) == [("DC102", "damaging", None)]
+    assert impact_of(result.findings[0]) == (4, 7, {"en-US": 5, "da": 2})
+
+
+def test_deleted_parent_is_one_dc102() -> None:
+    current = _with_parent()
+    incoming = [
+        i for i in changed("contentPage", compositions=(), parent=None) if i.alias != "pageBase"
+    ]
+    assert [f.code for f in analyse(incoming, current=current).findings] == ["DC102"]
+
+
+def test_twin_composition_absent_from_a_partial_push_is_only_dropped_from_its_user() -> None:
+    result = analyse(_composition_deleted(), semantics="import")
+    assert summary(result.findings) == [("DC103", "damaging", None)]
+    assert impact_of(result.findings[0]) == (4, 7, {"en-US": 5, "da": 2})

@@ -30,6 +30,12 @@ def lost_through(
     ]
 
 
+def source_deleted(ctx: AnalysisContext, cur: ContentTypeItem, ref: ItemRef) -> bool:
+    """The composition or parent ``ref`` names is itself deleted: DC102 reports that loss."""
+    source = ctx.current_graph.resolve(ref, cur.item_type)
+    return source is not None and ctx.after_of(source) is None
+
+
 def lost_names(lost: list[OwnedProperty]) -> list[str]:
     """Sorted aliases of lost properties."""
     return sorted(owned.prop.alias for owned in lost)
@@ -59,7 +65,7 @@ class CompositionRemovedRule(Rule):
                 # uSync lists the parent among the compositions too; DC104 reports it
                 if cur.parent is not None and same_ref(ref, cur.parent):
                     continue
-                if not ref_in(ref, remaining):
+                if not ref_in(ref, remaining) and not source_deleted(ctx, cur, ref):
                     yield from self._removed(ctx, cur, inc, ref)
 
     def _removed(
@@ -94,7 +100,7 @@ class ParentChangedRule(Rule):
             old = cur.parent
             if old is None or (inc.parent is not None and same_ref(old, inc.parent)):
                 continue
-            if ref_in(old, inc.compositions):
+            if ref_in(old, inc.compositions) or source_deleted(ctx, cur, old):
                 continue
             lost = lost_through(ctx, cur, inc, old)
             if not lost:
