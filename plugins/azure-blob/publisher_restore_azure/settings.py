@@ -120,14 +120,37 @@ def _credentials(options: _Options) -> tuple[str | None, str | None]:
         )
     if account_url:
         _check_account_url(account_url, options.where("AccountUrl"))
+    if connection_string:
+        _check_connection_string(connection_string, options.where("ConnectionString"))
     return connection_string, account_url
+
+
+def _check_connection_string(connection_string: str, where: Where) -> None:
+    """Refuse a string without a key or SAS: the SDK would go anonymous, and real Azure
+    answers anonymous reads of a private container with 404, so ``list`` would look empty.
+    """
+    parts = {}
+    for part in connection_string.split(";"):
+        name, _, value = part.partition("=")
+        parts[name.strip().lower()] = value.strip()
+    if parts.get("usedevelopmentstorage", "").lower() == "true":
+        return
+    if not (parts.get("accountkey") or parts.get("sharedaccesssignature")):
+        raise where.error(
+            "has neither an AccountKey nor a SharedAccessSignature; copy the full connection "
+            "string from the storage account's Access keys, or use AccountUrl to sign in with "
+            "the default Azure credential",
+            show_value=False,
+        )
 
 
 def _check_account_url(url: str, where: Where) -> None:
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.netloc:
         # azure-core refuses to send a bearer token over plain http.
-        raise where.error("expected an https:// URL such as https://ACCOUNT.blob.core.windows.net")
+        raise where.error(
+            "expected an https:// URL such as https://ACCOUNT.blob.core.windows.net", url
+        )
     if parts.query or parts.username or parts.password:
         # A SAS token or password in the URL would be a secret in a non-secret key.
         raise where.error(

@@ -110,6 +110,33 @@ def test_bad_settings_name_key_and_file(options: dict[str, Any], expected: str) 
     assert re.search(expected, message), message
 
 
+@pytest.mark.parametrize(
+    "connection_string",
+    [
+        "DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net",
+        "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=;EndpointSuffix=x.net",
+        "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=",
+    ],
+)
+def test_connection_string_without_key_or_sas_is_refused(connection_string: str) -> None:
+    message = config_error(ConnectionString=connection_string, ContainerName="ok1")
+    assert "Azure:ConnectionString in" in message
+    assert "neither an AccountKey nor a SharedAccessSignature" in message
+    assert "AccountName=acct" not in message
+
+
+def test_development_storage_shorthand_needs_no_key() -> None:
+    settings = settings_of(ConnectionString="UseDevelopmentStorage=true", ContainerName="ok1")
+    assert settings.connection_string == "UseDevelopmentStorage=true"
+
+
+def test_connection_string_pasted_as_account_url_is_refused_with_the_key_masked() -> None:
+    message = config_error(AccountUrl=CONNECTION_STRING, ContainerName="ok1")
+    assert "AccountUrl" in message and "https://" in message
+    assert "got None" not in message and "AccountKey=***" in message
+    assert ACCOUNT_KEY not in message
+
+
 def test_sas_in_account_url_is_refused_without_echoing_it() -> None:
     message = config_error(
         AccountUrl="https://example.blob.core.windows.net/?sv=2024&sig=SECRETSIGNATURE",
@@ -119,10 +146,12 @@ def test_sas_in_account_url_is_refused_without_echoing_it() -> None:
 
 
 def test_malformed_connection_string_is_a_config_error_without_the_value() -> None:
-    settings = settings_of(ConnectionString="not-a-connection-string", ContainerName="ok1")
+    malformed = f"not-a-connection-string;AccountKey={ACCOUNT_KEY}"
+    settings = settings_of(ConnectionString=malformed, ContainerName="ok1")
     with pytest.raises(ConfigError, match=r"ConnectionString in .*not a valid") as caught:
         AzureBlobStorageProvider(settings, source=SOURCE)
     assert "not-a-connection-string" not in str(caught.value)
+    assert ACCOUNT_KEY not in str(caught.value)
 
 
 def test_account_url_signs_in_with_the_default_credential_chain() -> None:
