@@ -34,6 +34,8 @@ USYNC_ROOT = "uSync"
 STATE_FOLDER = ".state"
 STATIC_FOLDERS = ("css", "scripts", "js")
 STATIC_EXTENSIONS = (".css", ".js")
+SCOPE_FOLDERS = ("views", "wwwroot", *(f"wwwroot/{f}" for f in (*STATIC_FOLDERS, "media")))
+"""Folders whose files scopes take (lower case); a restore folder may sit inside, not over them."""
 VERSION_FOLDER = re.compile(r"^v(\d+)$", re.I)
 HANDLER_FOLDERS = frozenset(
     name.lower()
@@ -232,10 +234,22 @@ class Site:
             restore == "" or usync_rel == restore or usync_rel.startswith(restore + "/")
         )
         if too_wide or _rel_inside(self.restore_dir, self.root) is not None:
-            raise ConfigError(
-                f"uSync:Restore:Folder in {', '.join(self.settings.sources) or 'defaults'}: "
-                f"{self.restore_dir} would hold the site or its uSync folder; choose a subfolder"
-            )
+            raise self._restore_dir_error("the site or its uSync folder")
+        held = [top for top in SCOPE_FOLDERS if restore is not None and _holds(restore, top)]
+        if held:
+            # Everything under the restore folder is left out, so the scope would vanish.
+            raise self._restore_dir_error(f"the site's {held[0]} folder, which restore points keep")
+
+    def _restore_dir_error(self, what: str) -> ConfigError:
+        return ConfigError(
+            f"uSync:Restore:Folder in {', '.join(self.settings.sources) or 'defaults'}: "
+            f"{self.restore_dir} would hold {what}; choose a folder of its own"
+        )
+
+
+def _holds(folder: str, inner: str) -> bool:
+    """True when the lower-cased site-relative ``folder`` is ``inner`` or one of its parents."""
+    return inner == folder or inner.startswith(folder + "/")
 
 
 def _pick_folder(root: Path, usync_root: Path, folders: list[UsyncFolder],

@@ -196,6 +196,14 @@ def test_restore_folder_must_not_swallow_the_site(sample: Path, folder: str) -> 
         Site.open(sample, RestoreSettings(folder=folder))
 
 
+@pytest.mark.parametrize(
+    "folder", ["wwwroot", "Views", "WWWROOT/css", "wwwroot/media", "~/wwwroot/js/"]
+)
+def test_restore_folder_must_not_hold_a_scope_folder(sample: Path, folder: str) -> None:
+    with pytest.raises(ConfigError, match=r"uSync:Restore:Folder .* folder, which restore points"):
+        Site.open(sample, RestoreSettings(folder=folder.removeprefix("~/").rstrip("/")))
+
+
 def test_include_and_exclude_patterns(sample: Path) -> None:
     (sample / "wwwroot" / "fonts").mkdir()
     (sample / "wwwroot" / "fonts" / "a.woff2").write_bytes(b"font")
