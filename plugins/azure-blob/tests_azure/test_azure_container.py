@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,17 @@ def test_lock_after_the_container_was_deleted_fails_then_the_next_recreates_it(
         source.write_bytes(b"archive")
         provider.put_file("points/c/archive.tar.zst", source)
     assert provider.stat("points/c/archive.tar.zst") is not None
+
+
+def _renewers() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if "lease-renewer" in thread.name]
+
+
+def test_no_lease_renewer_outlives_its_lock(azurite: Azurite, tmp_path: Path) -> None:
+    provider = make_provider(azurite, tmp_path, LeaseSeconds=15)
+    with provider.lock("site"):
+        assert len(_renewers()) == 1
+    assert _renewers() == []
+    with pytest.raises(RuntimeError, match="work failed"), provider.lock("site"):
+        raise RuntimeError("work failed")
+    assert _renewers() == []
