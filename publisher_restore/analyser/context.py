@@ -12,6 +12,7 @@ from publisher_restore.analyser.identity import Pair, Pairing, pair_sides
 from publisher_restore.analyser.impact import ContentIndex
 from publisher_restore.analyser.sides import Side, SimpleItemSource
 from publisher_restore.analyser.typegraph import TypeGraph
+from publisher_restore.usync.folders import handler_folder
 from publisher_restore.usync.models import AnyItem, EmptyItem, LanguageItem, PropertyType
 
 T = TypeVar("T")
@@ -40,10 +41,10 @@ class AnalysisContext:
 
     @cached_property
     def after(self) -> Side:
-        """The site as it will be: incoming items, plus (import) the current items kept."""
-        if self.semantics == "complete":
+        """The site as it will be: incoming items, plus the current items the import keeps."""
+        kept = [i for i in self.pairing.unmatched_current if self.after_of(i) is i]
+        if self.semantics == "complete" and not kept:
             return self.incoming
-        kept = [i for i in self.pairing.unmatched_current if id(i) not in self._deleted_ids]
         source = SimpleItemSource([*self.incoming.items, *kept], shared=self.incoming.shared)
         return Side.build(source)
 
@@ -54,9 +55,21 @@ class AnalysisContext:
             return incoming
         if self.current.is_shared(item):
             return item  # unchanged: the incoming side holds this very item
-        if self.semantics == "complete" or id(item) in self._deleted_ids:
+        if id(item) in self._deleted_ids:
             return None
+        if self.semantics == "complete" and self.handler_exported(item):
+            return None  # absent from its folder (an unreadable file: reported, not kept)
         return item
+
+    def handler_exported(self, item: AnyItem) -> bool:
+        """Whether the incoming side has the handler folder ``item`` lives in.
+
+        uSync imports per handler folder: a set without ``Content/`` (say) did not export
+        content, so absence from it deletes nothing.  An item outside any handler folder
+        counts as exported.
+        """
+        folder = handler_folder(item.path)
+        return folder is None or folder in self.incoming.handler_folders
 
     @cached_property
     def _deleted_ids(self) -> set[int]:
@@ -93,14 +106,20 @@ class AnalysisContext:
 
     @cached_property
     def deletions(self) -> list[Deletion]:
-        """Current items the import deletes: by Delete marker, or by absence when complete."""
+        """Current items the import deletes: by Delete marker, or by absence when complete.
+
+        Absence deletes only where the incoming side has the item's handler folder.
+        """
         found = [
             Deletion(item, self.pairing.delete_markers.get(id(item)))
             for item in self.pairing.unmatched_current
         ]
         if self.semantics == "complete":
-            return [d for d in found if d.marker is not None or not self._unreadable(d.item)]
+            return [d for d in found if d.marker is not None or self._absent_deletes(d.item)]
         return [d for d in found if d.marker is not None]
+
+    def _absent_deletes(self, item: AnyItem) -> bool:
+        return self.handler_exported(item) and not self._unreadable(item)
 
     def _unreadable(self, item: AnyItem) -> bool:
         # Absent because its incoming file is broken is not a delete: the problem is reported.

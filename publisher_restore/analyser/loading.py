@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import TYPE_FAMILIES
-from publisher_restore.analyser.sources import SideFolder, resolve_side
+from publisher_restore.analyser.sources import SideFolder, handler_folders_in, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
 from publisher_restore.usync.folders import handler_folder
 from publisher_restore.usync.loader import ITEM_SUFFIX, MARKER_NAME, parse_file_bytes
@@ -42,12 +42,16 @@ Parsed = AnyItem | ParseProblem
 
 @dataclass
 class LoadedSide:
-    """One side's items, shared items and unreadable files (an ``ItemSource``)."""
+    """One side's items, shared items, unreadable files, handler folders (an ``ItemSource``)."""
 
     folder: SideFolder
     items: list[AnyItem] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     shared: list[SharedItem] = field(default_factory=list)
+    handler_folders: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        self.handler_folders = handler_folders_in(self.folder.usync_dir)
 
     def add(self, parsed: Parsed) -> None:
         """Keep an item or a problem."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from publisher_restore.analyser.shared import SharedItem
+from publisher_restore.usync.folders import handler_folder
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -38,11 +39,18 @@ class SimpleItemSource:
     items: Sequence[AnyItem]
     problems: Sequence[ParseProblem] = ()
     shared: Sequence[SharedItem] = ()
+    handler_folders: frozenset[str] = frozenset()
+    """Handler folders present besides those the paths show (an empty folder still counts)."""
 
 
 def alias_key(alias: str) -> str:
     """Aliases compare case-insensitively, as Umbraco's lookups do."""
     return alias.casefold()
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """The handler folders (canonical names: 'Content', 'DataTypes', ...) holding these paths."""
+    return {folder for path in paths if (folder := handler_folder(path)) is not None}
 
 
 @dataclass
@@ -57,13 +65,16 @@ class Side:
     shared: list[SharedItem] = field(default_factory=list)
     shared_by_key: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
     shared_by_alias: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
+    handler_folders: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, source: ItemSource) -> Side:
         """Index a source; duplicates are kept in load order (lookups return the first).
 
         A source may also carry ``shared`` items (see ``analyser.shared``): unchanged, held
-        by both sides, looked up and counted but never compared.
+        by both sides, looked up and counted but never compared.  Its handler folders are
+        those its items, problems and shared items sit in, plus any ``handler_folders`` it
+        names (folders present without items).
         """
         side = cls(problems=list(source.problems))
         for item in source.items:
@@ -73,6 +84,9 @@ class Side:
                 side._add(item)
         for shared in getattr(source, "shared", ()):
             side._add_shared(shared)
+        paths = [i.path for i in source.items] + [p.path for p in side.problems]
+        side.handler_folders = folders_of([*paths, *(s.path for s in side.shared)])
+        side.handler_folders.update(getattr(source, "handler_folders", ()))
         return side
 
     def _add_shared(self, shared: SharedItem) -> None:

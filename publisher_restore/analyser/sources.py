@@ -8,6 +8,7 @@ from pathlib import Path
 from publisher_restore.config import load_settings
 from publisher_restore.errors import SiteError
 from publisher_restore.site import HANDLER_FOLDERS, Site, discover_usync_folders
+from publisher_restore.usync.folders import HANDLER_FOLDERS as ITEM_HANDLERS
 from publisher_restore.usync.loader import MARKER_NAME, ItemSet, load_items
 
 USYNC_ROOT = "usync"
@@ -73,6 +74,18 @@ def _nested_usync(path: Path) -> Path | None:
         names = ", ".join(str(f) for f in found)
         raise SiteError(f"{path}: several uSync folders below ({names}); name one of them")
     return found[0] if found else None
+
+
+_HANDLER_BY_FOLDED = {name.casefold(): name for name in ITEM_HANDLERS}
+
+
+def handler_folders_in(usync_dir: Path) -> frozenset[str]:
+    """The handler folders a version folder has, empty ones included (canonical names)."""
+    return frozenset(
+        _HANDLER_BY_FOLDED[child.name.casefold()]
+        for child in usync_dir.iterdir()
+        if child.name.casefold() in _HANDLER_BY_FOLDED and child.is_dir() and not child.is_symlink()
+    )
 
 
 def load_side(path: Path) -> tuple[ItemSet, SideFolder]:
