@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from publisher_restore.analyser.findings import INVARIANT, Impact
 from publisher_restore.analyser.shared import SharedItem
-from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.sides import alias_key, culture_key
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyValue
 
 CONTENT_OF_TYPE = {"ContentType": "Content", "MediaType": "Media"}
@@ -185,8 +185,18 @@ def count_items(items: list[ContentItem]) -> Impact:
     return Tally().add(items, whole=True).impact()
 
 
+def merge_cultures(cultures: Counter[str]) -> Counter[str]:
+    """Per-culture counts with 'en-US' and 'en-us' as one, under the first spelling seen."""
+    merged: Counter[str] = Counter()
+    spelling: dict[str | None, str] = {}
+    for label, count in cultures.items():
+        merged[spelling.setdefault(culture_key(label), label)] += count
+    return merged
+
+
 def _ordered(cultures: Counter[str]) -> dict[str, int]:
-    return dict(sorted(cultures.items(), key=lambda kv: (-kv[1], kv[0])))
+    merged = merge_cultures(cultures)
+    return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def describe(impact: Impact | None, noun: str = "pages") -> str:

@@ -48,6 +48,14 @@ def alias_key(alias: str) -> str:
     return alias.casefold()
 
 
+def culture_key(culture: str | None) -> str | None:
+    """Culture codes compare case-insensitively ('en-US' is 'en-us'), as Umbraco's do.
+
+    No culture (None or blank) is invariant: None.
+    """
+    return (culture or "").strip().casefold() or None
+
+
 def folders_of(paths: Iterable[str]) -> set[str]:
     """The handler folders (canonical names: 'Content', 'DataTypes', ...) holding these paths."""
     return {folder for path in paths if (folder := handler_folder(path)) is not None}

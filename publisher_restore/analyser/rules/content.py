@@ -14,11 +14,12 @@ from publisher_restore.analyser.impact import (
     describe,
     filled_text,
     is_filled,
+    merge_cultures,
     noun_for,
 )
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_structure import ZERO_KEY, at_root
-from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.sides import alias_key, culture_key
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -165,8 +166,12 @@ class CleanDeletesRule(Rule):
 Slot = tuple[str, str | None, str | None]
 
 
+def _slot(value: PropertyValue) -> Slot:
+    return alias_key(value.alias), culture_key(value.culture), value.segment
+
+
 def _slots(item: ContentItem) -> dict[Slot, str]:
-    return {(alias_key(v.alias), v.culture, v.segment): v.value for v in item.values}
+    return {_slot(v): v.value for v in item.values}
 
 
 class ValueEmptiedRule(Rule):
@@ -183,7 +188,7 @@ class ValueEmptiedRule(Rule):
             incoming = _slots(inc)
             emptied: dict[str, list[PropertyValue]] = {}
             for value in cur.values:
-                new = incoming.get((alias_key(value.alias), value.culture, value.segment))
+                new = incoming.get(_slot(value))
                 if new is not None and not filled_text(new) and is_filled(value):
                     emptied.setdefault(value.alias, []).append(value)
             for alias in sorted(emptied):
@@ -192,7 +197,7 @@ class ValueEmptiedRule(Rule):
     def _emptied(
         self, cur: ContentItem, inc: ContentItem, alias: str, lost: list[PropertyValue]
     ) -> Finding:
-        cultures = Counter(culture_label(v) for v in lost)
+        cultures = merge_cultures(Counter(culture_label(v) for v in lost))
         impact = Impact(items=1, values=len(lost), cultures=dict(sorted(cultures.items())))
         message = (
             f"Importing '{cur.node_name or cur.alias}' empties its '{alias}' value "

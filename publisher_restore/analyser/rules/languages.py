@@ -8,6 +8,7 @@ from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
 from publisher_restore.analyser.impact import count_values, describe, noun_for
 from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.sides import culture_key
 from publisher_restore.usync.models import LanguageItem, PropertyValue
 
 
@@ -20,17 +21,17 @@ def culture_impact(ctx: AnalysisContext, iso: str) -> tuple[Impact | None, str]:
     """Filled values in one culture, and the items holding them or a name in it."""
     if not ctx.content.has_content:
         return None, "pages"
-    folded = iso.casefold()
+    folded = culture_key(iso)
 
     def in_culture(value: PropertyValue) -> bool:
-        return value.culture is not None and value.culture.casefold() == folded
+        return folded is not None and culture_key(value.culture) == folded
 
     everything = ctx.content.all_items()
     values = count_values(everything, None, in_culture)
     named = [
         item
         for item in everything
-        if any(c.casefold() == folded for c in item.culture_names)
+        if any(culture_key(c) == folded for c in item.culture_names)
         or any(in_culture(v) for v in item.values)
     ]
     return Impact(items=len(named), values=values.values, cultures=values.cultures), noun_for(named)
@@ -68,7 +69,7 @@ class LanguageChangedRule(Rule):
     def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
         """One finding per ISO change, one for a new default language."""
         for cur, inc, _ in ctx.pairs(LanguageItem):
-            if iso_of(cur).casefold() != iso_of(inc).casefold():
+            if culture_key(iso_of(cur)) != culture_key(iso_of(inc)):
                 impact, noun = culture_impact(ctx, iso_of(cur))
                 held = describe(impact, noun) if impact is not None else "its values"
                 message = (
@@ -82,7 +83,7 @@ class LanguageChangedRule(Rule):
     def _default_changed(self, ctx: AnalysisContext) -> Iterable[Finding]:
         old = _default(ctx.current.of_type("Language"))
         new = _default(ctx.after.of_type("Language"))
-        if old is None or new is None or iso_of(old).casefold() == iso_of(new).casefold():
+        if old is None or new is None or culture_key(iso_of(old)) == culture_key(iso_of(new)):
             return
         impact, _ = culture_impact(ctx, iso_of(old))
         message = (

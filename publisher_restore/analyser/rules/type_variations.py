@@ -10,18 +10,18 @@ from publisher_restore.analyser.impact import Tally, ValueTest, count_values, de
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_properties import property_pairs
 from publisher_restore.analyser.rules.type_support import flags, instances, result, users_impact
-from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.sides import alias_key, culture_key
 from publisher_restore.usync.models import ContentTypeItem, PropertyValue
 
 
 def stranded_test(lost: set[str], default: str | None) -> ValueTest:
     """Values a narrowing leaves unreachable: non-default cultures, or any segment."""
-    default_key = default.casefold() if default else None
+    default_key = culture_key(default)
 
     def test(value: PropertyValue) -> bool:
         if "segment" in lost and value.segment:
             return True
-        culture = value.culture.casefold() if value.culture else None
+        culture = culture_key(value.culture)
         return "culture" in lost and culture is not None and culture != default_key
 
     return test
