@@ -39,8 +39,8 @@ class Lifecycle:
     @contextlib.contextmanager
     def restoring(self, context: Any, result: Any) -> Iterator[None]:
         """``before_restore`` then the body, then ``after_restore`` with the outcome."""
-        self.pm.hook.before_restore(context=context)
         try:
+            self.pm.hook.before_restore(context=context)
             yield
         except BaseException as error:
             result.error = str(error) or type(error).__name__

@@ -46,6 +46,8 @@ class RuleRegistry:
 
 def collect_rules(pm: pluggy.PluginManager) -> list[Rule]:
     """Ask every plugin for its rules; raises RuleRegistrationError on a duplicate code."""
+    from publisher_restore.lifecycle import Lifecycle
+
     registry = RuleRegistry()
-    pm.hook.register_analyser_rules(register=registry.register)
+    Lifecycle(pm).collect_analyser_rules(registry.register)
     return registry.rules()
