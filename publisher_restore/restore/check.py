@@ -26,7 +26,7 @@ from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.loader import parse_file_bytes
-from publisher_restore.usync.models import AnyItem, ParseProblem
+from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
 from publisher_restore.usync.tracking import ChangeDetail, diff_items
 
 
@@ -242,20 +242,39 @@ def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> ChangeKind
 
 
 def _item_changes(pairs: list[ItemPair], changed_paths: set[str]) -> tuple[list[Change], set[str]]:
+    """One change per changed item; an Empty marker sharing a file with an item folds into it.
+
+    uSync writes ``<Empty Change="Delete|Rename"/>`` where an item's file was, so
+    restoring that item replaces the marker: one change for the item, not also a
+    contradicting change for the marker.
+    """
+    item_paths = {i.path for p in pairs if not _touches_marker(p) for i in (p.now, p.then) if i}
     changes: list[Change] = []
     covered: set[str] = set()
     for pair in pairs:
         paths = {i.path for i in (pair.now, pair.then) if i is not None}
         covered |= paths
-        if not paths & changed_paths:
+        folded = _touches_marker(pair) and paths <= item_paths
+        if folded or not paths & changed_paths:
             continue
-        change = _item_change(pair)
-        if change is not None:
-            changes.append(change)
+        changes.append(_item_change(pair))
     return changes, covered
 
 
-def _item_change(pair: ItemPair) -> Change | None:
+def _touches_marker(pair: ItemPair) -> bool:
+    return isinstance(pair.now, EmptyItem) or isinstance(pair.then, EmptyItem)
+
+
+def _marker_detail(pair: ItemPair) -> list[ChangeDetail]:
+    """A change to an Empty marker says so: its action before and after."""
+    if not _touches_marker(pair):
+        return []
+    actions = [i.action.value if isinstance(i, EmptyItem) else None for i in (pair.now, pair.then)]
+    kind: ChangeKind = "create" if pair.now is None else "delete" if pair.then is None else "update"
+    return [ChangeDetail(path="Empty/Change", old=actions[0], new=actions[1], change=kind)]
+
+
+def _item_change(pair: ItemPair) -> Change:
     item = pair.then or pair.now
     assert item is not None
     kind: ChangeKind
@@ -265,7 +284,7 @@ def _item_change(pair: ItemPair) -> Change | None:
         kind = "delete"
     else:
         kind = "update"
-    details = diff_items(pair.now, pair.then)
+    details = _marker_detail(pair) + diff_items(pair.now, pair.then)
     if pair.now and pair.then and pair.now.path != pair.then.path:
         details.append(
             ChangeDetail(path="File", old=pair.now.path, new=pair.then.path, change="update")

@@ -1,0 +1,82 @@
+"""``check``: every changed file is reported once, as the change a restore makes to it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publisher_restore.restore.plan import Change
+from publisher_restore.service import RestoreService
+
+BLOG_POST = "uSync/v9/ContentTypes/blogpost.config"
+SECOND_POST = "uSync/v9/Content/second-post.config"
+
+
+def write_marker(path: Path, action: str) -> None:
+    """Replace an item's file with the ``<Empty/>`` marker uSync leaves behind."""
+    text = path.read_text(encoding="utf-8-sig")
+    key = re.search(r'Key="([^"]+)"', text)
+    alias = re.search(r'Alias="([^"]+)"', text)
+    assert key and alias
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<Empty Key="{key.group(1)}" Alias="{alias.group(1)}" Change="{action}" />\n',
+        encoding="utf-8",
+    )
+
+
+def changes_by_path(changes: list[Change]) -> dict[str, list[tuple[str, str | None]]]:
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for change in changes:
+        found.setdefault(change.path, []).append((change.change, change.alias))
+    return found
+
+
+def test_a_renamed_item_is_one_update_not_also_a_deleted_marker(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    old = sample_site / BLOG_POST
+    renamed = old.with_name("article.config")
+    renamed.write_text(old.read_text("utf-8-sig").replace('Alias="blogPost"', 'Alias="article"'))
+    write_marker(old, "Rename")
+
+    plan = service.check(point.id)
+    assert changes_by_path(plan.changes) == {BLOG_POST: [("update", "blogPost")]}
+    [change] = plan.changes
+    moved = [(d.old, d.new) for d in change.details if d.path == "File"]
+    assert moved == [("uSync/v9/ContentTypes/article.config", BLOG_POST)]
+    assert sorted((op.action, op.path) for op in plan.operations) == [
+        ("delete", "uSync/v9/ContentTypes/article.config"),
+        ("write", BLOG_POST),
+    ]
+
+
+def test_a_deleted_item_coming_back_is_one_create(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    write_marker(sample_site / SECOND_POST, "Delete")
+    plan = service.check(point.id)
+    assert changes_by_path(plan.changes) == {SECOND_POST: [("create", "Second Post")]}
+
+
+def test_restoring_a_delete_marker_over_the_item_is_one_delete(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    item = sample_site / SECOND_POST
+    original = item.read_bytes()
+    write_marker(item, "Delete")
+    point = service.create()
+    item.write_bytes(original)
+    plan = service.check(point.id)
+    assert changes_by_path(plan.changes) == {SECOND_POST: [("delete", "Second Post")]}
+
+
+def test_a_marker_alone_is_reported_as_a_marker(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    item = sample_site / SECOND_POST
+    write_marker(item, "Delete")
+    point = service.create()
+    item.unlink()
+    [change] = service.check(point.id).changes
+    assert (change.path, change.change) == (SECOND_POST, "create")
+    marker = [(d.path, d.old, d.new) for d in change.details]
+    assert marker == [("Empty/Change", None, "Delete")]
