@@ -285,10 +285,8 @@ def _item_change(pair: ItemPair) -> Change:
     else:
         kind = "update"
     details = _marker_detail(pair) + diff_items(pair.now, pair.then)
-    if pair.now and pair.then and pair.now.path != pair.then.path:
-        details.append(
-            ChangeDetail(path="File", old=pair.now.path, new=pair.then.path, change="update")
-        )
+    if pair.now and pair.then:
+        details += _identity_details(pair.now, pair.then)
     return Change(
         path=item.path,
         change=kind,
@@ -298,3 +296,12 @@ def _item_change(pair: ItemPair) -> Change:
         alias=item.alias,
         details=details,
     )
+
+
+def _identity_details(now: AnyItem, then: AnyItem) -> list[ChangeDetail]:
+    """An item matched by Alias gets its old Key back; a moved item its old file."""
+    details = []
+    for name, old, new in (("Key", now.key, then.key), ("File", now.path, then.path)):
+        if old != new:
+            details.append(ChangeDetail(path=name, old=old, new=new, change="update"))
+    return details

@@ -80,3 +80,17 @@ def test_a_marker_alone_is_reported_as_a_marker(sample_site: Path) -> None:
     assert (change.path, change.change) == (SECOND_POST, "create")
     marker = [(d.path, d.old, d.new) for d in change.details]
     assert marker == [("Empty/Change", None, "Delete")]
+
+
+def test_an_item_matched_by_alias_reports_its_key_coming_back(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    item = sample_site / BLOG_POST
+    text = item.read_text("utf-8-sig")
+    old_key = re.search(r'Key="([^"]+)"', text)
+    assert old_key
+    new_key = "0d5e4c40-2222-4a4a-9c9c-123456789abc"
+    item.write_text(text.replace(old_key.group(1), new_key, 1), encoding="utf-8")
+    [change] = service.check(point.id).changes
+    assert (change.path, change.change, change.key) == (BLOG_POST, "update", old_key.group(1))
+    assert [(d.path, d.old, d.new) for d in change.details] == [("Key", new_key, old_key.group(1))]
