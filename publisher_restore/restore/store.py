@@ -19,7 +19,7 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from publisher_restore.errors import IntegrityError, RestorePointNotFoundError
-from publisher_restore.restore.manifest import Manifest
+from publisher_restore.restore.manifest import Manifest, Reason
 from publisher_restore.storage.base import ProgressCallback, StorageProvider
 
 POINTS_PREFIX = "points/"
@@ -52,17 +52,30 @@ class RestorePointStore:
         return sorted(manifests, key=lambda m: (m.created, m.id), reverse=True)
 
     def get(self, point_id: str) -> Manifest:
-        """The manifest of ``point_id``, or of the newest point for ``latest``."""
+        """The manifest of ``point_id``; ``latest`` is the newest point not taken by a restore.
+
+        A pre-restore point holds the state a restore replaced, so ``restore latest``
+        run twice must not silently undo the first restore.
+        """
         if point_id == LATEST:
-            points = self.points()
-            if not points:
-                raise RestorePointNotFoundError("there are no restore points yet")
-            return points[0]
+            return self._latest()
         if "/" in point_id or point_id.startswith(".") or not point_id:
             raise RestorePointNotFoundError(f"no restore point with id {point_id!r}")
         if self.provider.stat(manifest_object(point_id)) is None:
             raise RestorePointNotFoundError(f"no restore point with id {point_id!r}")
         return self._load(manifest_object(point_id))
+
+    def _latest(self) -> Manifest:
+        points = self.points()
+        chosen = [p for p in points if p.reason != Reason.PRE_RESTORE]
+        if chosen:
+            return chosen[0]
+        if points:
+            raise RestorePointNotFoundError(
+                f"'latest' never names a pre-restore point and there are only those; "
+                f"name one by id (newest: {points[0].id})"
+            )
+        raise RestorePointNotFoundError("there are no restore points yet")
 
     def publish(
         self, manifest: Manifest, archive: Path, progress: ProgressCallback | None = None

@@ -69,6 +69,25 @@ def test_pre_restore_point_makes_the_restore_undoable(sample_site: Path) -> None
     assert fingerprint(sample_site) == damaged
 
 
+def test_latest_never_names_a_pre_restore_point(sample_site: Path) -> None:
+    """Running ``restore latest`` again must not undo the first restore."""
+    service = RestoreService.open(sample_site)
+    original = fingerprint(sample_site)
+    point = service.create()
+    damage(service)
+    first = service.restore("latest")
+    assert first.pre_restore_point and service.points()[0].id == first.pre_restore_point
+    assert service.get("latest").id == point.id
+
+    again = service.restore("latest")
+    assert (again.restore_point, again.written, again.deleted) == (point.id, 0, 0)
+    assert fingerprint(sample_site) == original
+
+    service.delete(point.id)
+    with pytest.raises(RestorePointNotFoundError, match="pre-restore"):
+        service.get("latest")
+
+
 def test_check_of_an_unchanged_site_reports_nothing(sample_site: Path) -> None:
     service = RestoreService.open(sample_site)
     service.create()
