@@ -32,7 +32,7 @@ from publisher_restore.restore.journal import WorkArea
 from publisher_restore.restore.manifest import Manifest, Reason
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.restore.retention import select_for_pruning
-from publisher_restore.restore.store import RestorePointStore
+from publisher_restore.restore.store import RestorePointStore, UnreadablePoint
 from publisher_restore.site import Site
 from publisher_restore.storage.registry import StorageRequest, open_storage
 
@@ -107,6 +107,10 @@ class RestoreService:
     def points(self) -> list[Manifest]:
         return self.store.points()
 
+    def unreadable_points(self) -> list[UnreadablePoint]:
+        """Points listed in storage whose manifest cannot be read."""
+        return self.store.listing()[1]
+
     def get(self, point_id: str) -> Manifest:
         return self.store.get(point_id)
 
@@ -168,11 +172,21 @@ class RestoreService:
             return VerifyResult(point.id, False, str(error))
         return VerifyResult(point.id, True)
 
-    def delete(self, point_id: str) -> Manifest:
+    def verify_all(self) -> list[VerifyResult]:
+        """Verify every point; a point whose manifest is unreadable fails too."""
+        points, unreadable = self.store.listing()
+        results = [self.verify(point.id) for point in points]
+        return results + [VerifyResult(p.point_id, False, p.error) for p in unreadable]
+
+    def delete(self, point_id: str) -> str:
+        """Delete a point, also one whose manifest is unreadable; returns its id."""
         with self.store.lock():
+            if point_id in {p.point_id for p in self.store.listing()[1]}:
+                self.store.delete_unreadable(point_id)
+                return point_id
             point = self.store.get(point_id)
             self.store.delete(point)
-        return point
+        return point.id
 
     def pin(self, point_id: str, pinned: bool = True) -> Manifest:
         with self.store.lock():

@@ -15,6 +15,7 @@ from publisher_restore.cli.output import (
 )
 from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.manifest import Manifest
+from publisher_restore.restore.store import LATEST
 
 if TYPE_CHECKING:
     from publisher_restore.cli.main import CliState
@@ -50,7 +51,10 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
 @click.pass_obj
 def list_points(state: CliState, as_json: bool) -> None:
     """List restore points, newest first."""
-    points = state.service().points()
+    service = state.service()
+    points = service.points()
+    for broken in service.unreadable_points():
+        click.echo(f"warning: restore point {broken.point_id} not listed: {broken.error}", err=True)
     if as_json:
         emit_json([p.summary() for p in points])
         return
@@ -112,8 +116,7 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
 def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: bool) -> None:
     """Check every file hash of a restore point's archive (default: latest)."""
     service = state.service(progress_for(as_json))
-    ids = [p.id for p in service.points()] if verify_all else [point_id or "latest"]
-    results = [service.verify(i) for i in ids]
+    results = service.verify_all() if verify_all else [service.verify(point_id or "latest")]
     if as_json:
         emit_json([{"id": r.point_id, "ok": r.ok, "error": r.error} for r in results])
     else:
@@ -133,12 +136,13 @@ def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
     """Delete a restore point."""
     service = state.service()
     if not yes and not as_json and on_terminal():
-        click.confirm(f"Delete restore point {service.get(point_id).id}?", abort=True)
-    point = service.delete(point_id)
+        shown = service.get(point_id).id if point_id == LATEST else point_id
+        click.confirm(f"Delete restore point {shown}?", abort=True)
+    deleted = service.delete(point_id)
     if as_json:
-        emit_json({"deleted": point.id})
+        emit_json({"deleted": deleted})
     else:
-        click.echo(f"Deleted restore point {point.id}")
+        click.echo(f"Deleted restore point {deleted}")
 
 
 @click.command()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,6 +37,14 @@ def archive_object(manifest: Manifest) -> str:
     return f"{POINTS_PREFIX}{manifest.id}/{manifest.archive_name}"
 
 
+@dataclass(frozen=True)
+class UnreadablePoint:
+    """A listed point whose manifest is damaged: its id and what is wrong."""
+
+    point_id: str
+    error: str
+
+
 class RestorePointStore:
     """Restore points kept on one storage provider."""
 
@@ -47,9 +56,23 @@ class RestorePointStore:
         return self.provider.lock(STORE_LOCK, timeout=timeout)
 
     def points(self) -> list[Manifest]:
-        """Every complete restore point, newest first."""
-        manifests = [self._load(name) for name in self._manifest_names()]
-        return sorted(manifests, key=lambda m: (m.created, m.id), reverse=True)
+        """Every readable restore point, newest first (``listing`` also names the others)."""
+        return self.listing()[0]
+
+    def listing(self) -> tuple[list[Manifest], list[UnreadablePoint]]:
+        """Readable points newest first, and points whose manifest cannot be read.
+
+        One damaged manifest must not hide every other point from list, prune and restore.
+        """
+        manifests: list[Manifest] = []
+        unreadable: list[UnreadablePoint] = []
+        for name in self._manifest_names():
+            try:
+                manifests.append(self._load(name))
+            except IntegrityError as error:
+                unreadable.append(UnreadablePoint(name.split("/")[1], str(error)))
+        manifests.sort(key=lambda m: (m.created, m.id), reverse=True)
+        return manifests, unreadable
 
     def get(self, point_id: str) -> Manifest:
         """The manifest of ``point_id``; ``latest`` is the newest point not taken by a restore.
@@ -98,6 +121,15 @@ class RestorePointStore:
         """Unlist the point first (manifest), then remove its archive."""
         self.provider.delete(manifest_object(manifest.id))
         self.provider.delete(archive_object(manifest))
+
+    def delete_unreadable(self, point_id: str) -> None:
+        """Remove a point whose manifest cannot be read: the manifest first, then the rest."""
+        names = sorted(
+            (info.name for info in self.provider.list(f"{POINTS_PREFIX}{point_id}/")),
+            key=lambda name: name != manifest_object(point_id),
+        )
+        for name in names:
+            self.provider.delete(name)
 
     def remove_orphans(self) -> list[str]:
         """Delete objects of points that never got a manifest; call with the lock held."""

@@ -96,3 +96,29 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     [finding] = report["analysis"]["findings"]
     assert finding["code"] == "DC101" and finding["property_alias"] == "excerpt"
     assert finding["impact"]["values"] == 5 and finding["impact"]["items"] == 3
+
+
+def test_a_damaged_manifest_hides_no_other_point(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    kept = service.create(note="kept")
+    broken = service.create(note="broken")
+    manifest = sample_site / "uSync/restore/points" / broken.id / "manifest.json"
+    manifest.chmod(0o644)
+    manifest.write_text('{"id": ')
+
+    listed = cli(sample_site, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [p["id"] for p in json.loads(listed.stdout)] == [kept.id]
+    assert broken.id in listed.stderr and listed.stderr.count("\n") == 1
+    assert service.get("latest").id == kept.id
+
+    verified = cli(sample_site, "verify", "--all", "--json")
+    assert verified.returncode == 5
+    results = {r["id"]: r["ok"] for r in json.loads(verified.stdout)}
+    assert results == {kept.id: True, broken.id: False}
+
+    deleted = cli(sample_site, "delete", broken.id, "--json")
+    assert deleted.returncode == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"deleted": broken.id}
+    assert not (sample_site / "uSync/restore/points" / broken.id).exists()
+    assert cli(sample_site, "verify", "--all").returncode == 0

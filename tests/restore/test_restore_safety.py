@@ -92,8 +92,12 @@ def test_a_manifest_copied_under_another_id_is_refused(sample_site: Path) -> Non
     point = service.create()
     points = service.site.restore_dir / "points"
     shutil.copytree(points / point.id, points / "20990101T000000000Z-copied")
+    copied = "20990101T000000000Z-copied"
     with pytest.raises(IntegrityError, match="names another restore point"):
-        service.points()
+        service.get(copied)
+    assert [p.id for p in service.points()] == [point.id]
+    [unreadable] = service.unreadable_points()
+    assert unreadable.point_id == copied and "names another restore point" in unreadable.error
 
 
 def test_an_old_restore_folder_is_never_archived(sample_site: Path) -> None:
