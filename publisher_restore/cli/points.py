@@ -32,7 +32,9 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
     """Take a restore point of the site now."""
     service = state.service(progress_for(as_json))
     if media is None and not as_json and on_terminal():
-        media = click.confirm("Include media files?", default=service.site.settings.include_media)
+        media = click.confirm(
+            "Include media files?", default=service.site.settings.include_media, err=True
+        )
     manifest = service.create(note=note, include_media=media)
     if as_json:
         emit_json(manifest.summary())
@@ -137,7 +139,7 @@ def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
     service = state.service()
     if not yes and not as_json and on_terminal():
         shown = service.get(point_id).id if point_id == LATEST else point_id
-        click.confirm(f"Delete restore point {shown}?", abort=True)
+        click.confirm(f"Delete restore point {shown}?", abort=True, err=True)
     deleted = service.delete(point_id)
     if as_json:
         emit_json({"deleted": deleted})

@@ -64,7 +64,8 @@ def _confirm(as_json: bool) -> Any:
             print_plan(plan, details=False)
         if not plan.operations:
             return True
-        return click.confirm(f"Restore {plan.point.id} over the site?", default=False)
+        # On stderr: stdout carries only the result (JSON under --json), even when redirected.
+        return click.confirm(f"Restore {plan.point.id} over the site?", default=False, err=True)
 
     return ask
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +124,39 @@ def test_a_damaged_manifest_hides_no_other_point(sample_site: Path) -> None:
     assert json.loads(deleted.stdout) == {"deleted": broken.id}
     assert not (sample_site / "uSync/restore/points" / broken.id).exists()
     assert cli(sample_site, "verify", "--all").returncode == 0
+
+
+def on_a_terminal(site: Path, answer: str, *args: str) -> tuple[int, str, str]:
+    """Run with stdin and stderr on a terminal (answer typed ahead), stdout captured."""
+    master, slave = pty.openpty()
+    ran = subprocess.Popen(
+        [sys.executable, "-m", "publisher_restore", "--site", str(site), *args],
+        stdin=slave,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+    )
+    os.close(slave)
+    os.write(master, answer.encode() + b"\n")
+    stdout, _ = ran.communicate(timeout=120)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(master)
+    return ran.returncode, stdout.decode(), terminal.decode(errors="replace")
+
+
+def test_prompts_go_to_the_terminal_never_to_stdout(sample_site: Path) -> None:
+    code, stdout, terminal = on_a_terminal(sample_site, "y", "create")
+    assert code == 0 and "Include media files?" in terminal
+    assert stdout.startswith("Created restore point") and "(with media)" in stdout
+    (sample_site / "wwwroot/css/site.css").write_text("changed")
+
+    code, stdout, terminal = on_a_terminal(sample_site, "y", "restore", "latest", "--json")
+    assert code == 0 and "over the site?" in terminal
+    assert json.loads(stdout)["written"] == 1
