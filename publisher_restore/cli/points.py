@@ -13,7 +13,7 @@ from publisher_restore.cli.output import (
     on_terminal,
     progress_for,
 )
-from publisher_restore.errors import IntegrityError
+from publisher_restore.errors import IntegrityError, OperationCancelled
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.restore.store import LATEST
 
@@ -137,7 +137,11 @@ def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: boo
 def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
     """Delete a restore point."""
     service = state.service()
-    if not yes and not as_json and on_terminal():
+    if not yes:
+        if not on_terminal():
+            raise OperationCancelled(
+                "delete needs confirmation: pass --yes when not on a terminal; nothing was deleted"
+            )
         shown = service.get(point_id).id if point_id == LATEST else point_id
         click.confirm(f"Delete restore point {shown}?", abort=True, err=True)
     deleted = service.delete(point_id)

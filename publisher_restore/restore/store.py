@@ -155,7 +155,7 @@ class RestorePointStore:
             manifest = Manifest.model_validate_json(data)
         except ValidationError as error:
             problem = error.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
+            where = ".".join(str(p) for p in problem["loc"]) or "document"
             raise IntegrityError(
                 f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})"
             ) from None

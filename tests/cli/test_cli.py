@@ -119,7 +119,7 @@ def test_a_damaged_manifest_hides_no_other_point(sample_site: Path) -> None:
     results = {r["id"]: r["ok"] for r in json.loads(verified.stdout)}
     assert results == {kept.id: True, broken.id: False}
 
-    deleted = cli(sample_site, "delete", broken.id, "--json")
+    deleted = cli(sample_site, "delete", broken.id, "--yes", "--json")
     assert deleted.returncode == 0, deleted.stderr
     assert json.loads(deleted.stdout) == {"deleted": broken.id}
     assert not (sample_site / "uSync/restore/points" / broken.id).exists()
@@ -160,3 +160,12 @@ def test_prompts_go_to_the_terminal_never_to_stdout(sample_site: Path) -> None:
     code, stdout, terminal = on_a_terminal(sample_site, "y", "restore", "latest", "--json")
     assert code == 0 and "over the site?" in terminal
     assert json.loads(stdout)["written"] == 1
+
+
+def test_delete_off_a_terminal_needs_yes(sample_site: Path) -> None:
+    point = RestoreService.open(sample_site).create()
+    refused = cli(sample_site, "delete", point.id)
+    assert refused.returncode == 9 and "--yes" in refused.stderr
+    assert [p.id for p in RestoreService.open(sample_site).points()] == [point.id]
+    assert cli(sample_site, "delete", point.id, "--yes").returncode == 0
+    assert RestoreService.open(sample_site).points() == []
