@@ -71,7 +71,7 @@ def plan_restore(
     problems += [f"{r.path}: not restored, outside the site's current scopes" for r in kept_out]
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
     plan.blocked = _blocked(site.root, operations)
-    plan.findings = restore_findings(site, now.items, then.items, pm)
+    plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
     return plan
 
 

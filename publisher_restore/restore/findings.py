@@ -12,12 +12,24 @@ from publisher_restore.usync.models import AnyItem
 
 
 def restore_findings(
-    site: Site, now: Sequence[AnyItem], then: Sequence[AnyItem], pm: pluggy.PluginManager | None
+    site: Site,
+    point_folder: str,
+    now: Sequence[AnyItem],
+    then: Sequence[AnyItem],
+    pm: pluggy.PluginManager | None,
 ) -> list[Finding]:
-    """Findings for replacing the active uSync folder's items with the point's (complete)."""
-    folder = site.rel(site.usync_dir) + "/"
-    current = SimpleItemSource([i for i in now if i.path.startswith(folder)])
-    incoming = SimpleItemSource([i for i in then if i.path.startswith(folder)])
+    """Findings for replacing the site's uSync folder with the point's own (complete).
+
+    Each side keeps its own version folder, so a point taken in ``uSync/v9`` compares item
+    by item with a site that has moved to ``uSync/v13``, as ``analyse`` does.
+    """
+    current = SimpleItemSource(_inside(now, site.rel(site.usync_dir)))
+    incoming = SimpleItemSource(_inside(then, point_folder or site.rel(site.usync_dir)))
     settings = AnalyserSettings.from_section(site.settings.analyser)
     result = analyse_sets(current, incoming, semantics="complete", settings=settings, pm=pm)
     return list(result.findings)
+
+
+def _inside(items: Sequence[AnyItem], folder: str) -> list[AnyItem]:
+    prefix = folder.rstrip("/") + "/"
+    return [item for item in items if item.path.startswith(prefix)]

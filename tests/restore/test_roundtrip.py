@@ -178,3 +178,21 @@ def test_check_reports_the_analysers_findings_for_the_restore(sample_site: Path)
     assert finding.impact is not None
     assert (finding.impact.items, finding.impact.values) == (3, 5)
     assert plan.report()["findings"][0]["code"] == "DC101"
+
+
+def test_findings_compare_the_points_own_version_folder(sample_site: Path) -> None:
+    """A point taken in uSync/v9 (without 'excerpt'), checked after the site moved to v13."""
+    service = RestoreService.open(sample_site)
+    content_type = service.site.usync_dir / "ContentTypes" / "blogpost.config"
+    with_excerpt = content_type.read_bytes()
+    text = with_excerpt.decode("utf-8-sig")
+    start = text.index("<GenericProperty>", text.index("<Alias>category</Alias>"))
+    end = text.index("</GenericProperty>", start) + len("</GenericProperty>")
+    content_type.write_text("\ufeff" + text[:start] + text[end:], encoding="utf-8")
+    point = service.create()
+    content_type.write_bytes(with_excerpt)
+    (sample_site / "uSync/v9").rename(sample_site / "uSync/v13")
+
+    plan = RestoreService.open(sample_site).check(point.id)
+    assert [(f.code, f.property_alias) for f in plan.findings] == [("DC101", "excerpt")]
+    assert {c.path.split("/")[1] for c in plan.changes if c.item_type} == {"v9", "v13"}
