@@ -50,6 +50,10 @@ def test_dc101_twin_property_with_new_key_but_same_alias_is_kept() -> None:
 
 
 def test_dc101_unused_property_still_fires_with_zero_impact() -> None:
+    unused = analyse(without_property("quoteBlock", "cite"))  # an element type: no page holds it
+    assert summary(unused.findings) == [("DC101", "damaging", "cite")]
+    assert impact_of(unused.findings[0]) == (0, 0, {})
+    assert "deletes no stored value" in unused.findings[0].message
     result = analyse(without_property("homePage", "heroText"))
     assert summary(result.findings) == [("DC101", "damaging", "heroText")]
     assert impact_of(result.findings[0]) == (1, 2, {"en-US": 1, "da": 1})
