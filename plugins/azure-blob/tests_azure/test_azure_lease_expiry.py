@@ -7,6 +7,7 @@ side in one test (on two lock names) to wait that time only once.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -76,10 +77,14 @@ def test_a_lost_lease_stops_the_work_it_guarded(azurite: Azurite, tmp_path: Path
     lock_blob = holder.container.get_blob_client(".locks/site")
     with pytest.raises(StorageError, match="was lost while held"), holder.lock("site"):
         holder.put_bytes("points/a/manifest.json", b"{}")
+        renewers = [t for t in threading.enumerate() if t.name.startswith("lease-renewer")]
         thief = BlobLeaseClient(lock_blob)
         thief.break_lease(lease_break_period=0)
         thief.acquire(lease_duration=LEASE)
-        time.sleep(LEASE / 3 + 1.5)  # one renewal, refused: the lease is someone else's
+        # The next renewal (a third of a lease away) is refused: the renewer gives up and ends.
+        for renewer in renewers:
+            renewer.join(timeout=LEASE)
+        assert renewers and not any(r.is_alive() for r in renewers), "renewal not refused"
         with pytest.raises(StorageError, match="was lost while held"):
             holder.put_bytes("points/b/manifest.json", b"{}")
     assert [o.name for o in holder.list("points/")] == ["points/a/manifest.json"]
