@@ -73,6 +73,7 @@ def test_objects_survive_a_new_instance(root: Path) -> None:
     reopened = LocalStorageProvider(root)
     assert list(reopened.list()) == [ObjectInfo(name="points/1/manifest.json", size=2)]
     assert reopened.local_path("points/1/manifest.json") == root / "points/1/manifest.json"
+    assert reopened.describe() == f"local folder {root}"
 
 
 def test_state_folder_is_never_listed_nor_addressable(root: Path) -> None:
