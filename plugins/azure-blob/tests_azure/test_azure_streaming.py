@@ -147,6 +147,9 @@ def test_prefixes_keep_sites_apart_in_one_container(azurite: Azurite, tmp_path: 
     with site_a.lock("site", timeout=1), site_b.lock("site", timeout=1):
         pass
     assert site_a.get_bytes("points/1/manifest.json") == b"a"
+    assert site_a.describe().endswith(
+        f"{site_a.settings.container!r} at {azurite.blob_endpoint} (prefix 'site-a')"
+    )
     assert names(site_b) == ["points/1/manifest.json"]
     blobs = sorted(blob.name for blob in site_a.container.list_blobs())
     assert blobs == [
