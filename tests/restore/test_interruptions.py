@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -108,16 +109,21 @@ def test_killed_create_leaves_nothing_listed_and_is_cleaned(sample_site: Path) -
 
 def test_two_creates_at_once_are_serialised(sample_site: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PUBLISHER_RESTORE_CRASH_AT"}
-    procs = [
-        subprocess.Popen(
-            [*CLI, "--site", str(sample_site), "create", "--no-media", "--json"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    with RestoreService.open(sample_site).store.lock():
+        procs = [
+            subprocess.Popen(
+                [*CLI, "--site", str(sample_site), "create", "--no-media", "--json"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        # Unlocked, a create takes well under this; here both must wait for the store lock.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            procs[0].wait(timeout=1.5)
+        assert [p.poll() for p in procs] == [None, None], "a create ran under another's lock"
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     points = RestoreService.open(sample_site).points()
