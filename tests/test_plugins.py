@@ -74,7 +74,7 @@ def test_a_misspelled_hook_implementation_is_refused() -> None:
 
     pm = build_plugin_manager(load_entry_points=False)
     pm.register(Typo())
-    with pytest.raises(pluggy.PluginValidationError):
+    with pytest.raises(pluggy.PluginValidationError, match="unknown hook 'before_restor'"):
         pm.check_pending()
 
 
