@@ -65,7 +65,7 @@ def test_blocks_are_staged_in_parallel(
             in_flight += 1
             most = max(most, in_flight)
         try:
-            time.sleep(0.02)  # keeps each request open long enough to overlap on a busy machine
+            time.sleep(0.1)  # keeps each request open long enough to overlap on a busy machine
             return real_stage(blob, block_id, data)
         finally:
             with guard:
