@@ -214,8 +214,11 @@ def describe(impact: Impact | None, noun: str = "pages") -> str:
 
 
 def noun_for(items: Iterable[ContentItem]) -> str:
-    """'pages', 'media items' or 'items', by what was counted."""
-    kinds = {item.item_type for item in items}
+    """'pages', 'blueprints', 'media items' or 'items', by what was counted."""
+    counted = list(items)
+    kinds = {item.item_type for item in counted}
     if kinds == {"Media"}:
         return "media items"
+    if counted and kinds == {"Content"} and all(item.is_blueprint for item in counted):
+        return "blueprints"
     return "pages" if kinds <= {"Content"} else "items"
