@@ -148,6 +148,14 @@ class PropertyValue(_Frozen):
     value: str = ""
 
 
+class ScheduleEntry(_Frozen):
+    """A scheduled publish (``Release``) or unpublish (``Expire``), per culture."""
+
+    action: str
+    date: str
+    culture: str | None = None
+
+
 class ContentItem(UsyncItem):
     """Content, Media or a Blueprint (``is_blueprint``)."""
 
@@ -167,6 +175,7 @@ class ContentItem(UsyncItem):
     template: ItemRef | None = None
     is_blueprint: bool = False
     values: tuple[PropertyValue, ...] = ()
+    schedule: tuple[ScheduleEntry, ...] = ()
     cultures: tuple[str, ...] = ()
     """Root ``Cultures`` attribute of a partial (Publisher/Exporter) file; empty = all cultures."""
     segments: tuple[str, ...] = ()

@@ -83,7 +83,19 @@ def _values(pairs: Iterable[tuple[str, str | bool | int | None]]) -> dict[str, s
 
 
 def _refs(refs: Iterable[ItemRef]) -> list[Member]:
-    return [Member(r.alias, (r.key, _lower(r.alias)), {"": r.alias}) for r in refs]
+    return [
+        Member(
+            r.alias, (r.key, _lower(r.alias)), _values([("", r.alias), ("SortOrder", r.sort_order)])
+        )
+        for r in refs
+    ]
+
+
+def _ref_text(ref: ItemRef | None) -> str | None:
+    """``alias (key)``: a parent swapped for another type of the same alias still shows."""
+    if ref is None:
+        return None
+    return f"{ref.alias} ({ref.key})" if ref.key else ref.alias
 
 
 def _property(prop: PropertyType) -> Member:
@@ -135,7 +147,7 @@ def _content_type(item: ContentTypeItem, tracked: Tracked) -> None:
         ("Variations", item.variations),
         ("IsElement", item.is_element),
         ("Folder", item.folder),
-        ("Parent", item.parent.alias if item.parent else None),
+        ("Parent", _ref_text(item.parent)),
         ("DefaultTemplate", item.default_template),
     ]:
         tracked.put(f"Info/{name}", value)
@@ -170,6 +182,8 @@ def _content(item: ContentItem, tracked: Tracked) -> None:
     for culture, published in item.culture_published.items():
         tracked.put(f"Published[{culture}]", published)
     tracked.put("Template", item.template.alias if item.template else None)
+    for entry in item.schedule:
+        tracked.put(f"Schedule/{entry.action}[{entry.culture or ''}]", entry.date)
     tracked.put("IsBlueprint", item.is_blueprint or None)
     for value in item.values:
         tracked.put(value_path(value), value.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from publisher_restore.usync.folders import handler_folder
-from publisher_restore.usync.models import ContentItem, ItemRef, PropertyValue
+from publisher_restore.usync.models import ContentItem, ItemRef, PropertyValue, ScheduleEntry
 from publisher_restore.usync.parsers.common import (
     Element,
     child_bool,
@@ -46,8 +46,23 @@ def parse_content(root: Element, path: str) -> ContentItem:
         template=_template(info),
         is_blueprint=is_blueprint_path(path) or bool(child_bool(info, "IsBlueprint")),
         values=_values(root),
+        schedule=_schedule(info),
         cultures=_csv(root.get("Cultures")),
         segments=_csv(root.get("Segments")),
+    )
+
+
+def _schedule(info: Element) -> tuple[ScheduleEntry, ...]:
+    schedule = info.find("Schedule")
+    if schedule is None:
+        return ()
+    return tuple(
+        ScheduleEntry(
+            action=text(entry, "Action"),
+            date=text(entry, "Date"),
+            culture=non_empty(optional_text(entry, "Culture")),
+        )
+        for entry in schedule.iterchildren(tag="ContentSchedule")
     )
 
 
