@@ -4,7 +4,9 @@ Narrowing means: list items (prevalues) removed, a maximum lowered or introduced
 block/element/content types removed.  Adding items, raising limits, reordering and every other
 setting are not narrowing.  Umbraco 14's migration rewrote two shapes that must compare equal to
 their old form: picker filters name types by Key instead of Alias (``resolve`` maps both to one
-form), and colour-picker items hold their value directly instead of a JSON string.
+form), and colour-picker items hold their value directly instead of a JSON string.  Some uSync 8
+releases wrapped the whole configuration in ``{"Config": {...}, "MappedPath": null}``; the inner
+object is what compares.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ TypeResolver = Callable[[str], str]
 def narrowing(old: Any, new: Any, resolve: TypeResolver | None = None) -> Narrowing:
     """Compare two parsed configurations."""
     result = Narrowing()
+    old, new = _unwrapped_config(old), _unwrapped_config(new)
     old_lists, new_lists = _collect(old, _list_values), _collect(new, _list_values)
     for path, values in old_lists.items():
         kept = new_lists.get(path, set())
@@ -88,6 +91,20 @@ def narrowing(old: Any, new: Any, resolve: TypeResolver | None = None) -> Narrow
         if path not in old_max and _limited(after):
             result.lowered_limits[path] = (None, after)
     return result
+
+
+_WRAPPER_KEYS = frozenset({"config", "mappedpath"})
+
+
+def _unwrapped_config(data: Any) -> Any:
+    """The inner object of the `{"Config": {...}, "MappedPath": null}` shape of some uSync 8s."""
+    if not isinstance(data, dict) or not data:
+        return data
+    keys = {str(k).casefold() for k in data}
+    inner = _top(data, "config")
+    if isinstance(inner, dict) and keys <= _WRAPPER_KEYS:
+        return inner
+    return data
 
 
 def _walk(data: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
