@@ -21,10 +21,10 @@ from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import TYPE_FAMILIES
 from publisher_restore.analyser.sources import SideFolder, handler_folders_in, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
-from publisher_restore.usync.folders import handler_folder
+from publisher_restore.usync.folders import handler_folder, item_type_for_path
 from publisher_restore.usync.loader import ITEM_SUFFIX, MARKER_NAME, parse_file_bytes
 from publisher_restore.usync.models import AnyItem, ParseProblem
-from publisher_restore.usync.parsers import parse_element
+from publisher_restore.usync.parsers import PARSERS, parse_element
 from publisher_restore.usync.parsers.common import (
     EMPTY_GUID,
     guid_or_raw,
@@ -32,6 +32,7 @@ from publisher_restore.usync.parsers.common import (
     normalise_guid,
     to_bool,
 )
+from publisher_restore.usync.parsers.legacy_content import is_legacy_content
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES, parse_xml
 
 MODELLED_WHEN_SHARED = frozenset({"Language", "Empty"})
@@ -127,6 +128,9 @@ def _shared(data: bytes, rel_path: str) -> Parsed | SharedItem:
 
 def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | Parsed:
     item_type, key, alias = str(root.tag), normalise_guid(root.get("Key")), root.get("Alias")
+    legacy_type = ""
+    if item_type not in PARSERS and is_legacy_content(root, rel_path):
+        item_type, legacy_type = item_type_for_path(rel_path) or "Content", item_type
     if key is None or key == EMPTY_GUID or not (alias or "").strip():
         return parse_file_bytes(data, rel_path)  # not a valid item: the loader's problem
     content_type = parent_key = None
@@ -142,7 +146,7 @@ def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | 
             info is not None and to_bool(info.findtext("IsBlueprint")) is True
         )
         if info is not None and not blueprint:
-            content_type = (info.findtext("ContentType") or "").strip()
+            content_type = (info.findtext("ContentType") or "").strip() or legacy_type
             parent = info.find("Parent")
             parent_key = None if parent is None else guid_or_raw(parent.get("Key"))
     return SharedItem(item_type, key, alias or "", rel_path, data, content_type, parent_key)

@@ -14,6 +14,7 @@ from publisher_restore.usync.parsers.domain import parse_domain
 from publisher_restore.usync.parsers.empty import parse_empty
 from publisher_restore.usync.parsers.generic import parse_generic
 from publisher_restore.usync.parsers.language import parse_language
+from publisher_restore.usync.parsers.legacy_content import is_legacy_content, parse_legacy_content
 from publisher_restore.usync.parsers.macro import parse_macro
 from publisher_restore.usync.parsers.relation_type import parse_relation_type
 from publisher_restore.usync.parsers.template import parse_template
@@ -40,7 +41,9 @@ PARSERS: dict[str, ElementParser] = {
 
 def parse_element(root: Element, path: str) -> AnyItem:
     """Turn a parsed root element into its item model (GenericItem for unknown roots)."""
-    parser = PARSERS.get(str(root.tag), parse_generic)
+    parser = PARSERS.get(str(root.tag))
+    if parser is None:
+        parser = parse_legacy_content if is_legacy_content(root, path) else parse_generic
     return parser(root, path)
 
 
