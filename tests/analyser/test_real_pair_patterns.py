@@ -133,3 +133,43 @@ def test_an_unknown_root_outside_content_folders_stays_generic() -> None:
     page = parse_file_bytes(xml + b"</Info></landing>", "uSync/v8/Media/x.config")
     assert isinstance(page, ContentItem)
     assert (page.item_type, page.content_type) == ("Media", "landing")
+
+
+def _dropdown_copy(key: str, items: list[str]) -> Any:
+    """A second dropdown data type (same editor) with these items."""
+    base = find(base_items(), "Category Dropdown")
+    config = {"Multiple": False, "Items": [{"id": n, "value": v} for n, v in enumerate(items)]}
+    return base.model_copy(
+        update={
+            "key": key,
+            "alias": f"Dropdown {key[-1]}",
+            "name": f"Dropdown {key[-1]}",
+            "config_raw": json.dumps(config),
+            "config": None,
+            "path": f"DataTypes/{key}.config",
+        }
+    )
+
+
+def _category_moved_to(key: str, items: list[str]) -> list[Any]:
+    blogpost = find(base_items(), "blogPost")
+    props = tuple(
+        p.model_copy(update={"definition": key}) if p.alias == "category" else p
+        for p in blogpost.properties  # type: ignore[union-attr]
+    )
+    moved = changed("blogPost", properties=props)
+    return [*moved, _dropdown_copy(key, items)]
+
+
+def test_dc108_same_editor_but_fewer_options_is_risky_and_counts_the_lost_options() -> None:
+    result = analyse(_category_moved_to("d9000000-0000-0000-0000-000000000001", ["tech", "life"]))
+    assert summary(result.findings) == [("DC108", "risky", "category")]
+    assert result.findings[0].detail["narrowed"]["removed_items"] == ["news"]
+    assert impact_of(result.findings[0]) == (2, 2, {"invariant": 2})
+
+
+def test_dc108_twin_same_editor_with_the_same_or_more_options_stays_a_notice() -> None:
+    wider = ["life", "tech", "news", "travel"]
+    result = analyse(_category_moved_to("d9000000-0000-0000-0000-000000000002", wider))
+    assert summary(result.findings) == [("DC108", "notice", "category")]
+    assert "narrowed" not in result.findings[0].detail

@@ -10,10 +10,12 @@ from publisher_restore.analyser.compat import (
     editor_compatibility,
     storage_compatible,
 )
+from publisher_restore.analyser.config_narrowing import Narrowing, narrowing, parsed_config
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
 from publisher_restore.analyser.impact import describe, is_filled
 from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.data_types import mentions, type_resolver
 from publisher_restore.analyser.rules.type_properties import property_pairs
 from publisher_restore.analyser.rules.type_support import instances, users_impact
 from publisher_restore.analyser.sides import alias_key
@@ -74,13 +76,17 @@ class DataTypeChangedRule(Rule):
             old_dt.database_type if old_dt else None, new_dt.database_type if new_dt else None
         )
         safe = compat is not Compatibility.INCOMPATIBLE and same_storage
-        impact, noun = users_impact(ctx, cur, old, None)
+        narrowed = _narrower(ctx, old_dt, new_dt) if compat is Compatibility.SAME else None
+        tokens = narrowed.tokens() if narrowed else None
+        impact, noun = users_impact(ctx, cur, old, mentions(tokens) if tokens else None)
         old_name = old_dt.name or old_dt.alias if old_dt else old.definition
         new_name = new_dt.name or new_dt.alias if new_dt else new.definition
         verdict = (
-            "a compatible editor; the values are kept"
-            if safe
-            else "an editor that may not read them"
+            "an editor that may not read them"
+            if not safe
+            else "the same editor with a narrower configuration"
+            if narrowed
+            else "a compatible editor; the values are kept"
         )
         held = describe(impact, noun) if impact is not None else "its values"
         message = (
@@ -93,8 +99,20 @@ class DataTypeChangedRule(Rule):
             "compatibility": compat.value,
             "storage_changed": not same_storage,
         }
-        severity = Severity.NOTICE if safe else Severity.RISKY
+        if narrowed:
+            detail["narrowed"] = narrowed.as_detail()
+        severity = Severity.NOTICE if safe and not narrowed else Severity.RISKY
         return self.finding(Subject(cur, inc, old), message, detail, impact, severity)
+
+
+def _narrower(
+    ctx: AnalysisContext, old: DataTypeItem | None, new: DataTypeItem | None
+) -> Narrowing | None:
+    """What the new data type's configuration takes away from the old one's (same editor)."""
+    if old is None or new is None:
+        return None
+    change = narrowing(parsed_config(old), parsed_config(new), type_resolver(ctx))
+    return change or None
 
 
 def _regex_test(pattern: str) -> re.Pattern[str] | None:
