@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from publisher_restore.analyser.compat import (
     Compatibility,
@@ -69,40 +70,78 @@ class DataTypeChangedRule(Rule):
         new_dt = _data_type(ctx.after.find("DataType", new.definition, ""))
         if old_dt is not None and new_dt is not None and ctx.after_of(old_dt) is new_dt:
             return None  # the same data type under a new Key (DC114 reports the re-creation)
+        move = _Move.between(ctx, old, new, old_dt, new_dt)
+        tokens = move.narrowed.tokens() if move.narrowed else None
+        impact, noun = users_impact(ctx, cur, old, mentions(tokens) if tokens else None)
+        held = describe(impact, noun) if impact is not None else "its values"
+        message = (
+            f"Moving property '{old.alias}' on '{cur.alias}' from data type '{move.old_name}' "
+            f"({move.old_editor}) to '{move.new_name}' ({move.new_editor}) hands {held} to "
+            f"{move.verdict()}."
+        )
+        severity = Severity.NOTICE if move.safe and not move.narrowed else Severity.RISKY
+        return self.finding(
+            Subject(cur, inc, old), message, move.detail(old, new), impact, severity
+        )
+
+
+@dataclass(frozen=True)
+class _Move:
+    """A property's move from one data type to another, judged by editor and storage."""
+
+    old_name: str | None
+    new_name: str | None
+    old_editor: str
+    new_editor: str
+    compat: Compatibility
+    same_storage: bool
+    narrowed: Narrowing | None
+
+    @classmethod
+    def between(
+        cls,
+        ctx: AnalysisContext,
+        old: PropertyType,
+        new: PropertyType,
+        old_dt: DataTypeItem | None,
+        new_dt: DataTypeItem | None,
+    ) -> _Move:
         old_editor = old_dt.editor_alias if old_dt else old.editor_alias
         new_editor = new_dt.editor_alias if new_dt else new.editor_alias
         compat = editor_compatibility(old_editor, new_editor)
-        same_storage = storage_compatible(
-            old_dt.database_type if old_dt else None, new_dt.database_type if new_dt else None
+        return cls(
+            old_name=old_dt.name or old_dt.alias if old_dt else old.definition,
+            new_name=new_dt.name or new_dt.alias if new_dt else new.definition,
+            old_editor=old_editor,
+            new_editor=new_editor,
+            compat=compat,
+            same_storage=storage_compatible(
+                old_dt.database_type if old_dt else None, new_dt.database_type if new_dt else None
+            ),
+            narrowed=_narrower(ctx, old_dt, new_dt) if compat is Compatibility.SAME else None,
         )
-        safe = compat is not Compatibility.INCOMPATIBLE and same_storage
-        narrowed = _narrower(ctx, old_dt, new_dt) if compat is Compatibility.SAME else None
-        tokens = narrowed.tokens() if narrowed else None
-        impact, noun = users_impact(ctx, cur, old, mentions(tokens) if tokens else None)
-        old_name = old_dt.name or old_dt.alias if old_dt else old.definition
-        new_name = new_dt.name or new_dt.alias if new_dt else new.definition
-        verdict = (
-            "an editor that may not read them"
-            if not safe
-            else "the same editor with a narrower configuration"
-            if narrowed
-            else "a compatible editor; the values are kept"
-        )
-        held = describe(impact, noun) if impact is not None else "its values"
-        message = (
-            f"Moving property '{old.alias}' on '{cur.alias}' from data type '{old_name}' "
-            f"({old_editor}) to '{new_name}' ({new_editor}) hands {held} to {verdict}."
-        )
-        detail = {
-            "old": {"definition": old.definition, "editor": old_editor},
-            "new": {"definition": new.definition, "editor": new_editor},
-            "compatibility": compat.value,
-            "storage_changed": not same_storage,
+
+    @property
+    def safe(self) -> bool:
+        return self.compat is not Compatibility.INCOMPATIBLE and self.same_storage
+
+    def verdict(self) -> str:
+        if not self.safe:
+            return "an editor that may not read them"
+        if self.narrowed:
+            return "the same editor with a narrower configuration"
+        return "a compatible editor; the values are kept"
+
+    def detail(self, old: PropertyType, new: PropertyType) -> dict[str, object]:
+        detail: dict[str, object] = {
+            "old": {"definition": old.definition, "editor": self.old_editor},
+            "new": {"definition": new.definition, "editor": self.new_editor},
+            "compatibility": self.compat.value,
+            "storage_changed": not self.same_storage,
         }
-        if narrowed:
-            detail["narrowed"] = narrowed.as_detail()
-        severity = Severity.NOTICE if safe and not narrowed else Severity.RISKY
-        return self.finding(Subject(cur, inc, old), message, detail, impact, severity)
+        if self.narrowed:
+            detail["narrowed"] = self.narrowed.as_detail()
+        return detail
 
 
 def _narrower(
