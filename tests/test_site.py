@@ -20,7 +20,6 @@ CORPUS = REPO / ".." / "shared" / "corpus"
 SAMPLE = REPO / "fixtures" / "sample-site"
 DEFAULTS = RestoreSettings()
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
 
 CORPUS_VERSIONS = {
     "clean-starter-kit": (17, ["v16", "v17"]),
@@ -63,7 +62,6 @@ def sample(tmp_path: Path) -> Path:
     return root
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", sorted(CORPUS_VERSIONS))
 def test_corpus_discovery(name: str) -> None:
     site = Site.open(CORPUS / name, DEFAULTS)
@@ -76,7 +74,6 @@ def test_corpus_discovery(name: str) -> None:
     assert site.name == name
 
 
-@needs_corpus
 @pytest.mark.parametrize("pin", ["uSync/v16", "v16", "uSync/v16/"])
 def test_pinned_usync_folder(pin: str) -> None:
     settings = RestoreSettings(usync_folder=pin.rstrip("/"))
@@ -84,14 +81,12 @@ def test_pinned_usync_folder(pin: str) -> None:
     assert (site.usync_version, site.usync_dir.name) == (16, "v16")
 
 
-@needs_corpus
 @pytest.mark.parametrize("pin", ["uSync/v15", "../zmenu/uSync/v9", "uSync"])
 def test_pinned_folder_must_exist_inside_usync(pin: str) -> None:
     with pytest.raises(SiteError, match="UsyncFolder"):
         Site.open(CORPUS / "clean-starter-kit", RestoreSettings(usync_folder=pin))
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", sorted(CORPUS_VERSIONS))
 def test_corpus_scopes_match_readme_figures(name: str) -> None:
     usync_files, usync_bytes, extra_files, extra_bytes = corpus_figures()[name]
@@ -110,7 +105,6 @@ def test_corpus_scopes_match_readme_figures(name: str) -> None:
     assert skipped == []
 
 
-@needs_corpus
 def test_backup_folder_is_archived_but_not_a_candidate() -> None:
     site = Site.open(CORPUS / "clean-starter-kit", DEFAULTS)
     backup = [f.path for f in site.iter_files() if f.path.startswith("uSync/v17-backup/")]
