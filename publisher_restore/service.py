@@ -136,7 +136,7 @@ class RestoreService:
         pre_restore: bool = True,
         confirm: Callable[[RestorePlan], bool] | None = None,
     ) -> RestoreResult:
-        """Verify, optionally snapshot, then apply the point under a journal."""
+        """Verify (while staging), optionally snapshot, then apply the point under a journal."""
         with self.store.lock():
             recovered = self._recover_locked()
             point = self.store.get(point_id)
@@ -150,18 +150,27 @@ class RestoreService:
                 )
             if confirm is not None and not confirm(plan):
                 raise OperationCancelled("restore cancelled; nothing was changed")
-            self._verify_locked(point)
-            context = RestoreContext(self.site, point, plan)
-            with self.lifecycle.restoring(context, result):
-                if pre_restore and plan.operations:
-                    pre = self._create_locked(
-                        Reason.PRE_RESTORE, f"before restoring {point.id}", point.includes_media
-                    )
-                    result.pre_restore_point = pre.id
-                applying.apply_plan(self.site.root, self.work, self.store, plan, self.progress)
-                result.written = sum(op.action == "write" for op in plan.operations)
-                result.deleted = sum(op.action == "delete" for op in plan.operations)
+            # Staging reads and verifies the whole archive before anything else happens.
+            applying.stage(self.work, self.store, plan, self.progress)
+            try:
+                self._apply_staged(RestoreContext(self.site, point, plan), result, pre_restore)
+            finally:
+                applying.discard_unapplied(self.work)
         return result
+
+    def _apply_staged(
+        self, context: RestoreContext, result: RestoreResult, pre_restore: bool
+    ) -> None:
+        point, plan = context.point, context.plan
+        with self.lifecycle.restoring(context, result):
+            if pre_restore and plan.operations:
+                pre = self._create_locked(
+                    Reason.PRE_RESTORE, f"before restoring {point.id}", point.includes_media
+                )
+                result.pre_restore_point = pre.id
+            applying.apply_staged(self.site.root, self.work, self.progress)
+            result.written = sum(op.action == "write" for op in plan.operations)
+            result.deleted = sum(op.action == "delete" for op in plan.operations)
 
     def verify(self, point_id: str) -> VerifyResult:
         """Read the whole archive and check every file's hash."""

@@ -25,19 +25,34 @@ from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.storage.fsutil import prune_empty_dirs
 
 
-def apply_plan(
-    root: Path, work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress
-) -> None:
-    """Stage the archived files, then replace and delete site files under a journal."""
+def stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress) -> None:
+    """Extract the files to write into the work area, verifying the whole archive.
+
+    The site is not touched; on any failure the work area is discarded.
+    """
     work.start_fresh()
-    journal = Journal(point_id=plan.point.id, phase="staging", operations=plan.operations)
-    work.write(journal)
-    _stage(work, store, plan, progress)
-    os.sync()  # staged bytes must be on disk before the journal says they can be used
+    work.write(Journal(point_id=plan.point.id, phase="staging", operations=plan.operations))
+    try:
+        _stage(work, store, plan, progress)
+        os.sync()  # staged bytes must be on disk before the journal says they can be used
+    except BaseException:
+        work.discard()
+        raise
     crash_point("staged")
-    work.write(journal.model_copy(update={"phase": "applying"}))
-    run_operations(root, work, plan.operations, progress)
+
+
+def apply_staged(root: Path, work: WorkArea, progress: Progress) -> None:
+    """Replace and delete site files under the journal, then clear the work area."""
+    journal = work.read().model_copy(update={"phase": "applying"})
+    work.write(journal)
+    run_operations(root, work, journal.operations, progress)
     work.discard()
+
+
+def discard_unapplied(work: WorkArea) -> None:
+    """Drop staged files that were never applied (a veto or a failed pre-restore point)."""
+    if work.exists() and work.read().phase == "staging":
+        work.discard()
 
 
 def complete(root: Path, work: WorkArea, progress: Progress) -> Journal:
