@@ -15,7 +15,7 @@ from pathlib import Path
 import pluggy
 
 from publisher_restore.errors import HostileInputError, SiteError
-from publisher_restore.hashing import file_digest
+from publisher_restore.hashing import bytes_digest, file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
 from publisher_restore.restore.findings import restore_findings
@@ -32,10 +32,11 @@ from publisher_restore.usync.tracking import ChangeDetail, diff_items
 
 @dataclass(frozen=True)
 class CurrentFile:
-    """A file of the site now, with its digest."""
+    """A file of the site now, with its digest (and its bytes, for uSync item files)."""
 
     site_file: SiteFile
     sha256: str
+    data: bytes | None = None
 
 
 Parsed = AnyItem | ParseProblem
@@ -105,11 +106,18 @@ def scan_current(
     progress.begin("scan", files=len(files), total_bytes=sum(f.size for f in files))
     current = {}
     for site_file in files:
-        _, digest = file_digest(site_file.abs_path)
-        current[site_file.path] = CurrentFile(site_file, digest)
+        current[site_file.path] = _scanned(site_file)
         progress.advance(files=1, nbytes=site_file.size)
     progress.end()
     return current
+
+
+def _scanned(site_file: SiteFile) -> CurrentFile:
+    """Item files are small and parsed later: keep the bytes hashed, so they are read once."""
+    if _is_config(site_file.path, site_file.scope):
+        data = site_file.abs_path.read_bytes()
+        return CurrentFile(site_file, bytes_digest(data), data)
+    return CurrentFile(site_file, file_digest(site_file.abs_path)[1])
 
 
 def _split_by_current_rules(
@@ -173,11 +181,7 @@ def _archived_configs(
 
 
 def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes]:
-    return {
-        path: f.site_file.abs_path.read_bytes()
-        for path, f in current.items()
-        if _is_config(path, f.site_file.scope)
-    }
+    return {path: f.data for path, f in current.items() if f.data is not None}
 
 
 def _parse_point_files(
