@@ -213,6 +213,11 @@ def describe(impact: Impact | None, noun: str = "pages") -> str:
     return text
 
 
+def describe_held(impact: Impact | None, noun: str) -> str:
+    """What a finding hands over: the counted values, or "its values" when none can be counted."""
+    return describe(impact, noun) if impact is not None else "its values"
+
+
 def noun_for(items: Iterable[ContentItem]) -> str:
     """'pages', 'blueprints', 'media items' or 'items', by what was counted."""
     counted = list(items)

@@ -13,7 +13,7 @@ from publisher_restore.analyser.config_narrowing import (
 )
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import Tally, ValueTest, describe, noun_for
+from publisher_restore.analyser.impact import Tally, ValueTest, describe, describe_held, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import add_users, quoted
 from publisher_restore.analyser.sides import TYPE_FAMILIES, alias_key
@@ -120,7 +120,7 @@ class EditorChangedRule(Rule):
             if compat is Compatibility.SAME:
                 continue
             impact, noun = usage_impact(ctx, cur)
-            held = describe(impact, noun) if impact is not None else "its values"
+            held = describe_held(impact, noun)
             message = (
                 f"Changing the editor of data type '{cur.name or cur.alias}' from "
                 f"{cur.editor_alias} to {inc.editor_alias} hands {held} to "
@@ -150,7 +150,7 @@ class StorageTypeChangedRule(Rule):
             if not old or not new or old.casefold() == new.casefold():
                 continue
             impact, noun = usage_impact(ctx, cur)
-            held = describe(impact, noun) if impact is not None else "its values"
+            held = describe_held(impact, noun)
             message = (
                 f"Changing the storage of data type '{cur.name or cur.alias}' from {old} to "
                 f"{new} leaves {held} in a column the new storage type does not read."

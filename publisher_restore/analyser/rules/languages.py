@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import count_values, describe, noun_for
+from publisher_restore.analyser.impact import count_values, describe, describe_held, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.sides import culture_key
 from publisher_restore.usync.models import LanguageItem, PropertyValue
@@ -71,7 +71,7 @@ class LanguageChangedRule(Rule):
         for cur, inc, _ in ctx.pairs(LanguageItem):
             if culture_key(iso_of(cur)) != culture_key(iso_of(inc)):
                 impact, noun = culture_impact(ctx, iso_of(cur))
-                held = describe(impact, noun) if impact is not None else "its values"
+                held = describe_held(impact, noun)
                 message = (
                     f"Changing language ISO code '{iso_of(cur)}' to '{iso_of(inc)}' leaves "
                     f"{held} keyed to a culture that no longer exists."

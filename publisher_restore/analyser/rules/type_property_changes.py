@@ -14,7 +14,7 @@ from publisher_restore.analyser.compat import (
 from publisher_restore.analyser.config_narrowing import Narrowing, narrowing, parsed_config
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import describe, is_filled
+from publisher_restore.analyser.impact import describe, describe_held, is_filled
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.data_types import mentions, type_resolver
 from publisher_restore.analyser.rules.type_properties import property_pairs
@@ -73,7 +73,7 @@ class DataTypeChangedRule(Rule):
         move = _Move.between(ctx, old, new, old_dt, new_dt)
         tokens = move.narrowed.tokens() if move.narrowed else None
         impact, noun = users_impact(ctx, cur, old, mentions(tokens) if tokens else None)
-        held = describe(impact, noun) if impact is not None else "its values"
+        held = describe_held(impact, noun)
         message = (
             f"Moving property '{old.alias}' on '{cur.alias}' from data type '{move.old_name}' "
             f"({move.old_editor}) to '{move.new_name}' ({move.new_editor}) hands {held} to "
