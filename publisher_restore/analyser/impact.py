@@ -213,9 +213,9 @@ def describe(impact: Impact | None, noun: str = "pages") -> str:
     return text
 
 
-def describe_held(impact: Impact | None, noun: str) -> str:
-    """What a finding hands over: the counted values, or "its values" when none can be counted."""
-    return describe(impact, noun) if impact is not None else "its values"
+def describe_held(impact: Impact | None, noun: str, unknown: str = "its values") -> str:
+    """The counted values, or ``unknown`` when the current site has no content to count."""
+    return describe(impact, noun) if impact is not None else unknown
 
 
 def noun_for(items: Iterable[ContentItem]) -> str:

@@ -13,7 +13,7 @@ from publisher_restore.analyser.config_narrowing import (
 )
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import Tally, ValueTest, describe, describe_held, noun_for
+from publisher_restore.analyser.impact import Tally, ValueTest, describe_held, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import add_users, quoted
 from publisher_restore.analyser.sides import TYPE_FAMILIES, alias_key
@@ -87,7 +87,7 @@ class DataTypeDeletedRule(Rule):
             if not isinstance(item, DataTypeItem) or not usages(ctx, item):
                 continue
             impact, noun = usage_impact(ctx, item)
-            values = describe(impact, noun) if impact is not None else "all their values"
+            values = describe_held(impact, noun, "all their values")
             message = (
                 f"Deleting data type '{item.name or item.alias}' deletes properties "
                 f"{_used_by(ctx, item)} and {values}."
@@ -178,7 +178,7 @@ class ConfigNarrowedRule(Rule):
             tokens = change.tokens()
             test = mentions(tokens) if tokens else None
             impact, noun = usage_impact(ctx, cur, test)
-            held = describe(impact, noun) if impact is not None else "stored values"
+            held = describe_held(impact, noun, "stored values")
             what = "; ".join(_parts(change))
             message = (
                 f"Narrowing data type '{cur.name or cur.alias}' ({what}) can invalidate {held}."

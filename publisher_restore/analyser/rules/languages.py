@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import count_values, describe, describe_held, noun_for
+from publisher_restore.analyser.impact import count_values, describe_held, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.sides import culture_key
 from publisher_restore.usync.models import LanguageItem, PropertyValue
@@ -52,7 +52,7 @@ class LanguageDeletedRule(Rule):
             if not isinstance(item, LanguageItem):
                 continue
             impact, noun = culture_impact(ctx, iso_of(item))
-            held = describe(impact, noun) if impact is not None else "every value in it"
+            held = describe_held(impact, noun, "every value in it")
             message = f"Deleting language '{iso_of(item)}' deletes {held}, and its translations."
             detail = {"old": {"iso_code": iso_of(item)}, "new": None}
             yield self.finding(Subject(item, deletion.marker), message, detail, impact)
