@@ -26,10 +26,11 @@ from azure.storage.blob import ContainerClient
 from publisher_restore_azure.azurite import Azurite, find_executable
 
 from publisher_restore.restore.store import archive_object
+from publisher_restore.sample import sample_site_path
 from publisher_restore.service import RestoreService
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_SITE = REPO / "fixtures" / "sample-site"
+SAMPLE_SITE = sample_site_path()
 MB = 1_000_000
 MEDIA_FILE_MB = 5
 READ_SIZE = 1024 * 1024

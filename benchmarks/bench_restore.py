@@ -70,26 +70,34 @@ def main() -> None:
         shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("restore"))
         media_bytes = add_media(site, args.media_mb) if args.media_mb else 0
         service = RestoreService.open(site)
-        create_s, point = timed(lambda: service.create(include_media=bool(media_bytes)),
-                                args.repeat)
+        create_s, point = timed(
+            lambda: service.create(include_media=bool(media_bytes)), args.repeat
+        )
         damage(site, service)
         check_s, plan = timed(lambda: service.check(point.id), args.repeat)
         restore_s, _ = timed(lambda: service.restore(point.id, pre_restore=False), 1)
         verify_s, _ = timed(lambda: service.verify(point.id), args.repeat)
-        print(json.dumps({
-            "site": str(args.site),
-            "files": point.file_count,
-            "items": len(point.items),
-            "content_bytes": point.content_bytes,
-            "archive_bytes": point.archive_size,
-            "media_bytes": media_bytes,
-            "create_s": round(create_s, 3),
-            "check_s": round(check_s, 3),
-            "check_changes": len(plan.changes),
-            "restore_s": round(restore_s, 3),
-            "verify_s": round(verify_s, 3),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "site": str(args.site),
+                    "files": point.file_count,
+                    "items": len(point.items),
+                    "content_bytes": point.content_bytes,
+                    "archive_bytes": point.archive_size,
+                    "media_bytes": media_bytes,
+                    "create_s": round(create_s, 3),
+                    "check_s": round(check_s, 3),
+                    "check_changes": len(plan.changes),
+                    "restore_s": round(restore_s, 3),
+                    "verify_s": round(verify_s, 3),
+                    "peak_rss_mb": round(
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                    ),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from publisher_restore.config import RestoreSettings, load_settings
-from publisher_restore.config_patterns import PathMatcher
+from publisher_restore.config.patterns import PathMatcher
 from publisher_restore.errors import ConfigError, SiteError
 from publisher_restore.restore.manifest import Scope
 from publisher_restore.site_walk import WalkEntry, child_named, walk

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-emulator
 .venv/bin/ruff check publisher_restore plugins tests benchmarks
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 exec .venv/bin/python -m pytest -n 2 "$@"

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from publisher_restore.sample import sample_site_path
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO.parent / "shared" / "corpus").resolve()
-SAMPLE_SITE = REPO / "fixtures" / "sample-site"
+SAMPLE_SITE = sample_site_path()
 CORPUS_SITES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
 

@@ -16,7 +16,7 @@ from publisher_restore.config import (
     load_settings,
     redact,
 )
-from publisher_restore.config_patterns import PathMatcher
+from publisher_restore.config.patterns import PathMatcher
 from publisher_restore.errors import ConfigError
 
 SECRET = "c2VjcmV0LWtleS1kby1ub3QtcHJpbnQ="
@@ -305,7 +305,7 @@ def test_path_matcher_globs() -> None:
 
 
 def test_errors_about_secret_named_keys_hide_the_value() -> None:
-    from publisher_restore.config_values import Where, as_bool
+    from publisher_restore.config.values import Where, as_bool
 
     with pytest.raises(ConfigError) as caught:
         as_bool(SECRET, Where("uSync:Restore:Storage:Azure:AccountKey", "appsettings.json"))

@@ -13,11 +13,12 @@ import pytest
 from publisher_restore.config import RestoreSettings
 from publisher_restore.errors import ConfigError, SiteError
 from publisher_restore.restore.manifest import Scope
+from publisher_restore.sample import sample_site_path
 from publisher_restore.site import Site, SiteFile, SkippedPath
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / ".." / "shared" / "corpus"
-SAMPLE = REPO / "fixtures" / "sample-site"
+SAMPLE = sample_site_path()
 DEFAULTS = RestoreSettings()
 
 

@@ -12,22 +12,20 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from publisher_restore.analyser import analyse_sets
 from publisher_restore.cli.output import emit_json, progress_for
 from publisher_restore.cli.restoring import print_plan
+from publisher_restore.cli.state import CliState
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.hashing import file_digest
+from publisher_restore.sample import sample_site_path
 from publisher_restore.service import RestoreService
 from publisher_restore.usync.loader import ItemSet, load_items
 
-if TYPE_CHECKING:
-    from publisher_restore.cli.main import CliState
-
-SAMPLE_SITE = Path(__file__).resolve().parents[2] / "fixtures" / "sample-site"
+SAMPLE_SITE = sample_site_path()
 CONTENT_TYPE = "uSync/v9/ContentTypes/blogpost.config"
 CONTENT_ITEM = "uSync/v9/Content/hello-world.config"
 

@@ -9,31 +9,17 @@ hostile input, 6 storage, 7 locked, 8 no such restore point, 9 cancelled,
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
-import pluggy
 
 from publisher_restore import __version__
 from publisher_restore.cli import points, restoring
 from publisher_restore.cli.demo import demo
+from publisher_restore.cli.state import CliState
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.lifecycle import Lifecycle
 from publisher_restore.plugin_manager import build_plugin_manager
-from publisher_restore.progress import Progress
-from publisher_restore.service import RestoreService
-
-
-@dataclass
-class CliState:
-    """What every command gets from the group: the site folder and the plugins."""
-
-    site_dir: Path
-    pm: pluggy.PluginManager
-
-    def service(self, progress: Progress | None = None) -> RestoreService:
-        return RestoreService.open(self.site_dir, pm=self.pm, progress=progress)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

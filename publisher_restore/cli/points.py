@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from publisher_restore.cli.output import (
@@ -13,12 +11,10 @@ from publisher_restore.cli.output import (
     on_terminal,
     progress_for,
 )
+from publisher_restore.cli.state import CliState
 from publisher_restore.errors import IntegrityError, OperationCancelled
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.restore.store import LATEST
-
-if TYPE_CHECKING:
-    from publisher_restore.cli.main import CliState
 
 point_argument = click.argument("point_id", metavar="ID|latest")
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from publisher_restore.cli.output import emit_json, json_option, on_terminal, progress_for
+from publisher_restore.cli.state import CliState
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
-from publisher_restore.usync.tracking import ChangeDetail
-
-if TYPE_CHECKING:
-    from publisher_restore.cli.main import CliState
+from publisher_restore.usync.diff import ChangeDetail
 
 
 @click.command()

@@ -18,16 +18,16 @@ from publisher_restore.errors import HostileInputError, SiteError
 from publisher_restore.hashing import bytes_digest, file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
-from publisher_restore.restore.findings import restore_findings
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.restore.matching import ItemPair, match_items
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
+from publisher_restore.restore.restore_analysis import restore_findings
 from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
+from publisher_restore.usync.diff import ChangeDetail, diff_items
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
-from publisher_restore.usync.tracking import ChangeDetail, diff_items
 
 
 @dataclass(frozen=True)

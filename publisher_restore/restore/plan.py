@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from publisher_restore.analyser import Finding
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
-from publisher_restore.usync.tracking import ChangeDetail
+from publisher_restore.usync.diff import ChangeDetail
 
 ChangeKind = Literal["create", "update", "delete"]
 

@@ -2,6 +2,7 @@
 
 Modules: ``xmlsafe`` (hostile-input parsing), ``parse`` (``parse_item``), ``parsers/``
 (one module per family), ``loader`` (``load_items``, ``parse_file_bytes``, ``ItemSet``),
-``index`` (``ItemIndex``), ``folders`` (``HANDLER_FOLDERS``), ``tracking`` (``diff_items``,
-``tracked_values``, ``ChangeDetail``) and ``models`` (the shared contract).
+``index`` (``ItemIndex``), ``folders`` (``HANDLER_FOLDERS``), ``diff`` (``diff_items``,
+``tracked_values``, ``ChangeDetail``; the watched paths in ``diff_paths``) and
+``models`` (the shared contract).
 """

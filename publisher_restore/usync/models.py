@@ -1,7 +1,7 @@
 """Typed models of uSync items: one class per item family, all immutable.
 
 These classes are the contract between the parsers (``usync.parsers``), the
-restore check (``usync.tracking``) and the analyser.  Values are kept as the
+restore check (``usync.diff``) and the analyser.  Values are kept as the
 strings uSync wrote, except booleans and integers that uSync itself treats as
 such; GUID keys are lower-cased.
 """

@@ -19,7 +19,7 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
-from publisher_restore.config_redact import MASK, redact_text
+from publisher_restore.config.redact import MASK, redact_text
 from publisher_restore.errors import StorageError
 
 _QUERY = re.compile(r"\?(?=[\w%.-]+=)[^\s'\")]*")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from publisher_restore.config_values import Where, as_count, is_unset
+from publisher_restore.config.values import Where, as_count, is_unset
 from publisher_restore.errors import ConfigError
 from publisher_restore.storage.registry import StorageRequest
 

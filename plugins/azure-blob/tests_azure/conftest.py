@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from publisher_restore.sample import sample_site_path
 from publisher_restore.storage.registry import StorageRequest
 from publisher_restore_azure.azurite import Azurite, AzuriteUnavailable, find_executable
 from publisher_restore_azure.provider import AzureBlobStorageProvider
 from publisher_restore_azure.settings import parse_settings
 
 REPO = Path(__file__).resolve().parents[3]
-SAMPLE_SITE = REPO / "fixtures" / "sample-site"
+SAMPLE_SITE = sample_site_path()
 
 
 def azurite_executable() -> Path:

@@ -23,14 +23,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from publisher_restore.config_layers import (
+from publisher_restore.config.layers import (
     ConfigEntry,
     MergedConfig,
     read_env_layer,
     read_json_layer,
 )
-from publisher_restore.config_redact import redact
-from publisher_restore.config_values import (
+from publisher_restore.config.redact import redact
+from publisher_restore.config.values import (
     Where,
     as_bool,
     as_count,

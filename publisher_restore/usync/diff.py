@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from publisher_restore.usync.diff_paths import Member, Tracked, track, unique_labels
 from publisher_restore.usync.models import AnyItem, EmptyItem
-from publisher_restore.usync.trackers import Member, Tracked, track, unique_labels
 
 ChangeKind = Literal["create", "update", "delete"]
 

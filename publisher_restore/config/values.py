@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from publisher_restore.config_redact import describe_value
+from publisher_restore.config.redact import describe_value
 from publisher_restore.errors import ConfigError
 
 

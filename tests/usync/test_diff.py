@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from publisher_restore.usync.diff import ChangeDetail, diff_items, tracked_values
 from publisher_restore.usync.loader import load_items
 from publisher_restore.usync.models import AnyItem, EmptyAction, EmptyItem
 from publisher_restore.usync.parse import parse_item
-from publisher_restore.usync.tracking import ChangeDetail, diff_items, tracked_values
 
 from .paths import CORPUS, SAMPLES, corpus_file
 

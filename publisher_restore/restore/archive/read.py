@@ -16,19 +16,23 @@ from typing import BinaryIO, cast
 from pydantic import BaseModel, ConfigDict
 
 from publisher_restore.errors import HostileInputError, IntegrityError
-from publisher_restore.restore.archive_member import (
+from publisher_restore.restore.archive.limits import (
+    DEFAULT_LIMITS,
+    ArchiveLimits,
+    check_member_path,
+)
+from publisher_restore.restore.archive.member import (
     MemberStream,
     ProgressCallback,
     decode_errors,
 )
-from publisher_restore.restore.archive_streams import DecompressedStream
-from publisher_restore.restore.limits import DEFAULT_LIMITS, ArchiveLimits, check_member_path
-from publisher_restore.restore.manifest import FileRecord
-from publisher_restore.restore.tar_guard import (
+from publisher_restore.restore.archive.streams import DecompressedStream
+from publisher_restore.restore.archive.tar_guard import (
     GuardedTarInfo,
     check_member_header,
     guarded_tarinfo,
 )
+from publisher_restore.restore.manifest import FileRecord
 
 TAR_BUFFER = 64 * 1024
 _MISSING_SHOWN = 5

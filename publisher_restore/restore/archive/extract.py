@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from publisher_restore.errors import HostileInputError, SiteError
-from publisher_restore.restore.archive_member import MEMBER_CHUNK, MemberStream, ProgressCallback
-from publisher_restore.restore.archive_read import VerifiedArchive, VerifyReport
-from publisher_restore.restore.limits import DEFAULT_LIMITS, ArchiveLimits
+from publisher_restore.restore.archive.limits import DEFAULT_LIMITS, ArchiveLimits
+from publisher_restore.restore.archive.member import MEMBER_CHUNK, MemberStream, ProgressCallback
+from publisher_restore.restore.archive.read import VerifiedArchive, VerifyReport
 from publisher_restore.restore.manifest import FileRecord
 
 _CREATE_FLAGS = (

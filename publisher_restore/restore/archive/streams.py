@@ -14,8 +14,8 @@ from typing import IO, BinaryIO, Protocol, cast
 import zstandard
 
 from publisher_restore.errors import HostileInputError, IntegrityError
-from publisher_restore.restore.limits import ArchiveLimits
-from publisher_restore.restore.zstd_frame import ZstdFrameTracker
+from publisher_restore.restore.archive.limits import ArchiveLimits
+from publisher_restore.restore.archive.zstd_frame import ZstdFrameTracker
 
 COMPRESSED_READ_SIZE = 128 * 1024
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import json5
 
-from publisher_restore.config_redact import redact_text
+from publisher_restore.config.redact import redact_text
 from publisher_restore.errors import ConfigError
 
 MAX_SETTINGS_FILE_BYTES = 4 * 1024 * 1024

@@ -21,7 +21,7 @@ from typing import BinaryIO, Protocol
 import zstandard
 
 from publisher_restore.errors import ConfigError, SiteError
-from publisher_restore.restore.limits import path_problem
+from publisher_restore.restore.archive.limits import path_problem
 from publisher_restore.restore.manifest import FileRecord, Scope
 
 ProgressCallback = Callable[[int], None]

@@ -11,7 +11,7 @@ import tarfile
 from typing import ClassVar, Self
 
 from publisher_restore.errors import HostileInputError, IntegrityError
-from publisher_restore.restore.limits import TAR_BLOCK, ArchiveLimits
+from publisher_restore.restore.archive.limits import TAR_BLOCK, ArchiveLimits
 
 _ZERO_BLOCK = bytes(TAR_BLOCK)
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE)

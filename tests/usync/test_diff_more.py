@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from publisher_restore.usync.diff import diff_items
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import ContentItem, ContentTypeItem
-from publisher_restore.usync.tracking import diff_items
 
 CONTENT = """<?xml version="1.0" encoding="utf-8"?>
 <Content Key="5a0c1e52-0000-4000-8000-000000000001" Alias="News" Level="1">

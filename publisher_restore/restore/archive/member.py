@@ -11,7 +11,7 @@ from typing import IO
 import zstandard
 
 from publisher_restore.errors import IntegrityError
-from publisher_restore.restore.archive_streams import corrupt
+from publisher_restore.restore.archive.streams import corrupt
 from publisher_restore.restore.manifest import FileRecord
 
 ProgressCallback = Callable[[int], None]
