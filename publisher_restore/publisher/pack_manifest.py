@@ -9,8 +9,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
+from publisher_restore.restore.archive.limits import path_problem
 from publisher_restore.restore.manifest import Scope
 
 PACK_FORMAT = "publisher-restore/sync-pack"
@@ -20,6 +28,7 @@ USYNC_PREFIX = "uSync/"
 FILES_PREFIX = "files/"
 VERSION_FOLDER = re.compile(r"^v\d+$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+ITEM_SUFFIX = ".config"
 
 
 class _Strict(BaseModel):
@@ -99,6 +108,26 @@ class PackManifest(_Strict):
         text = value.astimezone(UTC).isoformat(timespec="milliseconds")
         return text.replace("+00:00", "Z")
 
+    @model_validator(mode="after")
+    def _members_are_plain_and_where_they_belong(self) -> PackManifest:
+        """Names a reader can trust once the manifest validated: see docs/pack-format.md."""
+        item_prefix = item_member(self.usync_folder, "")
+        for item in self.items:
+            if not _is_item_member(item.path, item_prefix):
+                raise ValueError(f"item {item.path!r} is not {item_prefix}<Handler>/<file>.config")
+        for record in self.files:
+            if record.path != file_member(record.site_path):
+                raise ValueError(f"file {record.path!r} is not {FILES_PREFIX}{record.site_path}")
+        seen: set[str] = set()
+        for name in self.member_names:
+            problem = path_problem(name)
+            if problem:
+                raise ValueError(f"member {name!r}: {problem}")
+            if name.casefold() in seen or name.casefold() == MANIFEST_NAME:
+                raise ValueError(f"member {name!r} is listed twice (names compare ignoring case)")
+            seen.add(name.casefold())
+        return self
+
     @property
     def member_names(self) -> tuple[str, ...]:
         """Every member the manifest lists, in pack order (``pack.json`` itself excluded)."""
@@ -113,6 +142,12 @@ def item_member(usync_folder: str, rel_path: str) -> str:
 def file_member(site_path: str) -> str:
     """``files/<site-relative path>`` for a view, static file or media file."""
     return f"{FILES_PREFIX}{site_path}"
+
+
+def _is_item_member(path: str, prefix: str) -> bool:
+    """``uSync/<version>/<Handler>/.../<file>.config``: under the prefix, in a folder."""
+    rest = path[len(prefix) :] if path.startswith(prefix) else ""
+    return "/" in rest and rest.lower().endswith(ITEM_SUFFIX)
 
 
 def _check_digest(value: str) -> str:

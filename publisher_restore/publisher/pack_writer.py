@@ -123,7 +123,12 @@ def write_pack(
     """Write the pack to ``dest`` atomically; returns the manifest written into it."""
     if dest.exists() and not overwrite:
         raise PackWriteError(f"{dest}: already exists; choose another name or allow overwriting")
-    handle, temp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{dest.name}.", suffix=".part", dir=dest.parent
+        )
+    except OSError as error:
+        raise PackWriteError(f"{dest}: cannot write here ({error.strerror})") from None
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "w+b") as out:
@@ -131,6 +136,8 @@ def write_pack(
             out.flush()
             os.fsync(out.fileno())
         _publish(temp, dest, overwrite)
+    except OSError as error:
+        raise PackWriteError(f"{dest}: cannot write the pack ({error.strerror})") from None
     finally:
         temp.unlink(missing_ok=True)
     return manifest

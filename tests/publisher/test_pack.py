@@ -181,6 +181,25 @@ def test_media_is_streamed_not_held_in_memory(tmp_path: Path) -> None:
     assert peak < BIG // 6
 
 
+def test_the_manifest_refuses_members_out_of_place(site: Site, tmp_path: Path) -> None:
+    dest = tmp_path / "all.usync"
+    good = export_pack(site, everything(site), dest, files=True, created=CREATED)
+    document = good.model_dump(mode="json")
+    item, record = document["items"][0], document["files"][0]
+    for items, files in (
+        ([{**item, "path": "uSync/v9/DataTypes/x.config"}], []),  # another version folder
+        ([{**item, "path": "uSync/v17/../../x.config"}], []),  # traversal
+        ([{**item, "path": "uSync/v17/x.config"}], []),  # no handler folder
+        ([{**item, "path": "uSync/v17/Views/x.cshtml"}], []),  # not an item file
+        ([item, {**item, "path": item["path"].upper().replace("USYNC/V17", "uSync/v17")}], []),
+        ([], [{**record, "path": "files/Views/other.cshtml"}]),  # path is not its site path
+        ([], [{**record, "site_path": "/etc/passwd", "path": "files//etc/passwd"}]),
+    ):
+        with pytest.raises(ValidationError):
+            PackManifest.model_validate({**document, "items": items, "files": files})
+    assert PackManifest.model_validate(document) == good
+
+
 def test_the_manifest_refuses_what_it_does_not_know() -> None:
     good = {
         "created": "2025-03-04T05:06:07Z",
