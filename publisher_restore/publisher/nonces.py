@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 NONCE_FILE = "publisher-nonces.sqlite3"
+DEFAULT_RETENTION_SECONDS = 900
+"""A request is accepted up to 5 minutes after its timestamp; 15 minutes leaves room for skew."""
 BUSY_TIMEOUT_SECONDS = 10.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS nonces ("
@@ -34,7 +36,7 @@ class NonceStore(Protocol):
 class SqliteNonceStore:
     """Nonces in one SQLite file, pruned by age; safe for several processes at once."""
 
-    def __init__(self, path: Path, retention_seconds: int) -> None:
+    def __init__(self, path: Path, retention_seconds: int = DEFAULT_RETENTION_SECONDS) -> None:
         self.path = path
         self.retention_seconds = retention_seconds
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +46,9 @@ class SqliteNonceStore:
                 connection.execute(statement)
 
     @classmethod
-    def in_state_dir(cls, state_dir: Path, retention_seconds: int) -> SqliteNonceStore:
+    def in_state_dir(
+        cls, state_dir: Path, retention_seconds: int = DEFAULT_RETENTION_SECONDS
+    ) -> SqliteNonceStore:
         """The site's store: ``<restore folder>/.state/publisher-nonces.sqlite3``."""
         return cls(state_dir / NONCE_FILE, retention_seconds)
 

@@ -72,7 +72,9 @@ def test_servers_and_clients_with_a_key_from_the_environment(tmp_path: Path) -> 
     )
     shown = repr(settings) + json.dumps(settings.safe_dict())
     assert KEY not in shown and ENV_KEY not in shown
-    assert load_settings(root, {}).folder == "uSync/restore"  # the restore settings still load
+    restore = load_settings(root, {ENV: ENV_KEY})  # the restore settings still load...
+    assert restore.folder == "uSync/restore"
+    assert ENV_KEY not in repr(restore) and KEY not in json.dumps(restore.safe_dict())  # masked
     with pytest.raises(ConfigError, match=r"no server 'stage' .*\(configured: Live\)"):
         settings.server("stage")
 
