@@ -136,6 +136,19 @@ def settings_files(site_root: Path, environ: Mapping[str, str]) -> list[Path]:
 
 def load_settings(site_root: Path, environ: Mapping[str, str] | None = None) -> RestoreSettings:
     """Read and validate the site's ``uSync:Restore`` settings (defaults when nothing is set)."""
+    merged, files_read = read_usync_config(site_root, environ)
+    env_sources = [s for s in merged.sources(SECTION) if s not in files_read]
+    return _build_settings(merged, files_read + env_sources)
+
+
+def read_usync_config(
+    site_root: Path, environ: Mapping[str, str] | None = None
+) -> tuple[MergedConfig, list[str]]:
+    """Every layer's ``uSync`` keys merged as .NET merges them, and the settings files read.
+
+    Sections parsed elsewhere (``uSync:Restore:Publisher``) read their raw values and
+    per-key sources from here, so their errors name the exact file or variable.
+    """
     env = os.environ if environ is None else environ
     layers: list[list[ConfigEntry]] = [
         read_env_layer(env, "DOTNET_"),
@@ -148,9 +161,7 @@ def load_settings(site_root: Path, environ: Mapping[str, str] | None = None) -> 
             files_read.append(str(path))
             layers.append(entries)
     layers.append(read_env_layer(env))
-    merged = MergedConfig([_under_usync(layer) for layer in layers])
-    env_sources = [s for s in merged.sources(SECTION) if s not in files_read]
-    return _build_settings(merged, files_read + env_sources)
+    return MergedConfig([_under_usync(layer) for layer in layers]), files_read
 
 
 def _under_usync(layer: list[ConfigEntry]) -> list[ConfigEntry]:
