@@ -9,7 +9,9 @@ reported as expired, never executed.
 
 Entries are objects of a local storage provider in ``<restore folder>/.state/pending``,
 so they follow the store's rules: atomic writes, safe names, a lock for
-read-modify-write.
+read-modify-write.  Each entry is two objects: ``<id>.plan`` (the plan, which for a
+large site is megabytes) written first, then ``<id>.json`` (what is asked, the answer),
+which makes the entry exist; listing reads only the small ones.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, Field, JsonValue, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from publisher_restore.errors import IntegrityError, PlanExpiredError, PlanOutdatedError
 from publisher_restore.operations.decisions import Decision, DecisionRequest, OperationKind
@@ -33,8 +35,10 @@ DEFAULT_EXPIRY = timedelta(minutes=15)
 POLL_INTERVAL = 0.25
 _LOCK = "pending"
 _SUFFIX = ".json"
+_PLAN_SUFFIX = ".plan"
 
 Plan = TypeVar("Plan", bound=PreparedOperation)
+Model = TypeVar("Model", bound=BaseModel)
 Clock = Callable[[], datetime]
 
 
@@ -50,13 +54,6 @@ class PendingPlan(BaseModel):
     request: DecisionRequest
     answer: Decision | None = None
     answered_at: datetime | None = None
-    plan: dict[str, JsonValue]
-
-    def plan_as(self, plan_type: type[Plan]) -> Plan:
-        """The saved plan as its operation's type."""
-        if self.operation != plan_type.model_fields["operation"].default:
-            raise IntegrityError(f"pending operation {self.id} is a {self.operation.value}")
-        return plan_type.model_validate(self.plan)
 
 
 class PendingListing(BaseModel):
@@ -95,33 +92,42 @@ class PendingPlans:
             created=created,
             expires=created + self.expiry,
             request=prepared.request,
-            plan=prepared.model_dump(mode="json"),
         )
-        self.objects.put_bytes(_name(entry.id), _bytes(entry))
+        with self.objects.lock(_LOCK):
+            self.objects.put_bytes(_plan_name(entry.id), prepared.model_dump_json().encode())
+            self.objects.put_bytes(_name(entry.id), _bytes(entry))
         return entry
 
     def listing(self) -> PendingListing:
         """Every entry; expired ones are discarded and reported."""
         found = PendingListing()
-        for info in self.objects.list():
-            try:
-                entry = self._read(info.name)
-            except IntegrityError as error:
-                found.unreadable.append(str(error))
-                continue
-            if self._expired(entry):
-                self.objects.delete(info.name)
-                found.expired.append(entry)
-            else:
-                found.waiting.append(entry)
+        with self.objects.lock(_LOCK):
+            names = {info.name for info in self.objects.list()}
+            for name in sorted(names):
+                if name.endswith(_PLAN_SUFFIX) and _entry_of(name) not in names:
+                    self.objects.delete(name)  # a save that died before its entry
+                elif name.endswith(_SUFFIX):
+                    self._list_one(name, found)
         found.waiting.sort(key=lambda e: e.created)
         return found
+
+    def _list_one(self, name: str, found: PendingListing) -> None:
+        try:
+            entry = self._read(_name(name.removesuffix(_SUFFIX)))
+        except (IntegrityError, PlanOutdatedError) as error:
+            found.unreadable.append(f"{self.objects.root / name}: {error}")
+            return
+        if self._expired(entry):
+            self._remove(entry.id)
+            found.expired.append(entry)
+        else:
+            found.waiting.append(entry)
 
     def get(self, pending_id: str) -> PendingPlan:
         """One entry; ``PlanExpiredError`` (and discarded) once it has expired."""
         entry = self._read(_name(pending_id))
         if self._expired(entry):
-            self.objects.delete(_name(pending_id))
+            self._remove(pending_id)
             raise PlanExpiredError(_expired_message(entry))
         return entry
 
@@ -154,13 +160,26 @@ class PendingPlans:
             entry = self.get(pending_id)
             if entry.answer is None:
                 raise PlanOutdatedError(f"pending operation {pending_id} has no answer yet")
-            plan = entry.plan_as(plan_type)
-            self.objects.delete(_name(pending_id))
+            plan = self._plan(entry, plan_type)
+            self._remove(pending_id)
         return plan, entry.answer
+
+    def plan(self, pending_id: str, plan_type: type[Plan]) -> Plan:
+        """The saved plan of a live entry, as its operation's type (to show it in full)."""
+        return self._plan(self.get(pending_id), plan_type)
 
     def discard(self, pending_id: str) -> None:
         """Forget an entry (aborted, or executed some other way)."""
-        self.objects.delete(_name(pending_id))
+        self._remove(_name(pending_id).removesuffix(_SUFFIX))
+
+    def _remove(self, pending_id: str) -> None:
+        self.objects.delete(_name(pending_id))  # the entry first: it makes the plan exist
+        self.objects.delete(_plan_name(pending_id))
+
+    def _plan(self, entry: PendingPlan, plan_type: type[Plan]) -> Plan:
+        if entry.operation != plan_type.model_fields["operation"].default:
+            raise IntegrityError(f"pending operation {entry.id} is a {entry.operation.value}")
+        return self._load(_plan_name(entry.id), plan_type, "plan")
 
     def _expired(self, entry: PendingPlan) -> bool:
         return self.clock() >= entry.expires
@@ -171,14 +190,19 @@ class PendingPlans:
                 f"no prepared operation {name.removesuffix(_SUFFIX)} is waiting (it was executed, "
                 "discarded or never saved); prepare it again"
             )
+        entry = self._load(name, PendingPlan, "pending operation")
+        if _name(entry.id) != name:
+            raise IntegrityError(f"{self.objects.root / name}: names another entry ({entry.id})")
+        return entry
+
+    def _load(self, name: str, model: type[Model], what: str) -> Model:
         try:
-            return PendingPlan.model_validate_json(self.objects.get_bytes(name))
+            return model.model_validate_json(self.objects.get_bytes(name))
         except ValidationError as error:
             problem = error.errors()[0]
             where = ".".join(str(p) for p in problem["loc"]) or "document"
             raise IntegrityError(
-                f"{self.objects.root / name}: unreadable pending operation ({where}: "
-                f"{problem['msg']})"
+                f"{self.objects.root / name}: unreadable {what} ({where}: {problem['msg']})"
             ) from None
 
 
@@ -186,6 +210,14 @@ def _name(pending_id: str) -> str:
     if len(pending_id) != 32 or not all(c in "0123456789abcdef" for c in pending_id):
         raise PlanOutdatedError(f"no prepared operation {pending_id!r} is waiting")
     return pending_id + _SUFFIX
+
+
+def _plan_name(pending_id: str) -> str:
+    return _name(pending_id).removesuffix(_SUFFIX) + _PLAN_SUFFIX
+
+
+def _entry_of(plan_name: str) -> str:
+    return plan_name.removesuffix(_PLAN_SUFFIX) + _SUFFIX
 
 
 def _bytes(entry: PendingPlan) -> bytes:

@@ -88,7 +88,19 @@ def test_listing_discards_and_reports_expired_entries(sample_site: Path) -> None
     listing = PendingPlans(ready.runtime.env.state_dir, clock=lambda: in_16_minutes).listing()
     assert [e.id for e in listing.expired] == [old.id]
     assert [e.id for e in listing.waiting] == [fresh.id]
-    assert not (ready.runtime.env.state_dir / "pending" / f"{old.id}.json").exists()
+    folder = ready.runtime.env.state_dir / "pending"
+    assert not (folder / f"{old.id}.json").exists() and not (folder / f"{old.id}.plan").exists()
+    assert (folder / f"{fresh.id}.plan").stat().st_size > (
+        folder / f"{fresh.id}.json"
+    ).stat().st_size
+
+    (folder / f"{'a' * 32}.plan").write_text("{}")  # a save that died before its entry
+    (folder / "stray.json").write_text("{}")
+    listing = ready.runtime.pending().listing()
+    assert not (folder / f"{'a' * 32}.plan").exists()
+    assert [e.id for e in listing.waiting] == [fresh.id]
+    [stray] = listing.unreadable
+    assert "stray.json" in stray
 
 
 def test_the_first_answer_wins_and_prompt_is_no_answer(sample_site: Path) -> None:
