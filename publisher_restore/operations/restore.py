@@ -11,6 +11,7 @@ journal, all under the one lock.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publisher_restore.errors import (
     IntegrityError,
@@ -45,7 +46,8 @@ from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.restore import apply as applying
 from publisher_restore.restore.check import plan_restore
 from publisher_restore.restore.manifest import Manifest, Reason
-from publisher_restore.restore.plan import RestorePlan
+from publisher_restore.restore.plan import FileOp, RestorePlan
+from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 
 
@@ -58,9 +60,14 @@ class PreparedRestore(PreparedOperation):
     recovered: str | None = None
     """What finishing an interrupted restore did before the check, if it was asked to."""
 
-    def refuse_if_blocked(self) -> None:
-        """``SiteError`` when some path cannot be written safely (a link in the way)."""
-        blocked = self.plan.blocked
+    def refuse_if_blocked(self, root: Path | None = None) -> None:
+        """``SiteError`` when some path cannot be written safely (a link in the way).
+
+        With the site's ``root``, every path is looked at again now, not only as the check saw it.
+        """
+        blocked = list(self.plan.blocked)
+        if root is not None:
+            blocked += _blocked_now(root, self.plan.operations)
         if blocked:
             raise SiteError(
                 f"restore refused, nothing was changed: {len(blocked)} path(s) cannot "
@@ -132,6 +139,7 @@ class RestoreOperation:
             self._refuse_if_site_changed(prepared, point)
             plan = prepared.plan.model_copy(update={"point": point})
             _refuse_foreign_operations(plan, prepared.inputs)
+            prepared.refuse_if_blocked(self.env.site.root)
             result = RestoreResult(
                 restore_point=point.id, recovered=prepared.recovered, summary=plan.summary()
             )
@@ -197,3 +205,13 @@ def _refuse_foreign_operations(plan: RestorePlan, inputs: RestoreInputs) -> None
                 f"restore of {inputs.point_id}: the plan names {op.path!r}, which the check "
                 f"could not have planned; {AGAIN}"
             )
+
+
+def _blocked_now(root: Path, operations: list[FileOp]) -> list[str]:
+    blocked = []
+    for op in operations:
+        try:
+            safe_site_path(root, op.path)
+        except SiteError as error:
+            blocked.append(str(error))
+    return blocked

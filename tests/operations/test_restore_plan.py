@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher_restore.errors import IntegrityError, PlanOutdatedError
+from publisher_restore.errors import IntegrityError, PlanOutdatedError, SiteError
 from publisher_restore.operations.contexts import RestoreResult
 from publisher_restore.operations.decisions import Choice, Decision
 from publisher_restore.restore.plan import FileOp
@@ -138,3 +138,19 @@ def test_a_plan_written_as_json_executes_in_another_process(
     assert (result.written, result.deleted) == (3, 1)
     assert result.pre_restore_point in {p.id for p in ready.runtime.restore_points().points()}
     assert fingerprint(sample_site) == ready.good
+
+
+def test_a_plan_with_its_blocked_paths_removed_is_still_refused(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    ready = prepare_damaged(sample_site)
+    outside = tmp_path / "outside"
+    (sample_site / "Views").rename(outside)
+    (sample_site / "Views").symlink_to(outside)
+    prepared = ready.runtime.restore().prepare(ready.point.id)
+    assert prepared.plan.blocked
+    hidden = prepared.model_copy(update={"plan": prepared.plan.model_copy(update={"blocked": []})})
+    with pytest.raises(SiteError, match="symbolic link"):
+        ready.runtime.restore().execute(hidden, RESTORE_POINT)
+    assert [p.id for p in ready.runtime.restore_points().points()] == [ready.point.id]
+    assert not ready.runtime.env.work.exists(), "nothing staged, nothing half applied"
