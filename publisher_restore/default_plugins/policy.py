@@ -11,9 +11,11 @@ from __future__ import annotations
 from publisher_restore.hookspecs import hookimpl
 from publisher_restore.operations.contexts import DecisionContext
 from publisher_restore.operations.decisions import Decision, DecisionRequest
-from publisher_restore.operations.policy import PublisherPolicy
+from publisher_restore.operations.policy import COVERED, PublisherPolicy
 
 
 @hookimpl(trylast=True)
 def decide_damaging_change(context: DecisionContext, request: DecisionRequest) -> Decision | None:
+    if request.operation not in COVERED:
+        return None  # parsed only when it applies: a bad Push value never stops a restore
     return PublisherPolicy.from_settings(context.site.settings).decide(request)

@@ -36,6 +36,7 @@ from publisher_restore.operations.decisions import (
 
 SECTION = "uSync:Restore:Publisher"
 DECIDED_BY = "policy"
+COVERED = frozenset({OperationKind.PUSH, OperationKind.PULL, OperationKind.IMPORT})
 
 
 class PolicyMode(StrEnum):

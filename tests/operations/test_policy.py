@@ -105,3 +105,4 @@ def test_a_bad_policy_value_names_the_key_and_the_file(
     where = "uSync:Restore:Publisher" + (f":{key}" if key else "")
     with pytest.raises(ConfigError, match=f"{where} in .*appsettings.json"):
         decide(sample_site, PUSH, findings["damaging"])
+    assert decide(sample_site, OperationKind.RESTORE, findings["damaging"]) is None
