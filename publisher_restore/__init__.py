@@ -1,5 +1,70 @@
-"""publisher-restore: restore points and damaging-change protection for uSync sites."""
+"""publisher-restore: restore points and damaging-change protection for uSync sites.
+
+The plugin API, importable from here (``from publisher_restore import hookimpl, Decision``):
+the ``hookimpl`` marker, the hook context and result types, ``OperationVetoed`` and the
+decision types.  ``docs/hooks.md`` lists every hook.  Names are loaded on first use, so
+importing the package stays cheap and no layer below imports the operations through it.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import TYPE_CHECKING
+
+from publisher_restore.version import __version__
+
+if TYPE_CHECKING:
+    from publisher_restore.errors import OperationVetoed
+    from publisher_restore.hookspecs import hookimpl
+    from publisher_restore.operations.contexts import (
+        DecisionContext,
+        RegisterAnalyserRule,
+        RegisterStorageProvider,
+        RestoreContext,
+        RestoreResult,
+    )
+    from publisher_restore.operations.decisions import (
+        Choice,
+        Decision,
+        DecisionRequest,
+        OperationKind,
+    )
+    from publisher_restore.restore.manifest import Manifest
+
+_EXPORTS = {
+    "hookimpl": "publisher_restore.hookspecs",
+    "OperationVetoed": "publisher_restore.errors",
+    "DecisionContext": "publisher_restore.operations.contexts",
+    "RegisterAnalyserRule": "publisher_restore.operations.contexts",
+    "RegisterStorageProvider": "publisher_restore.operations.contexts",
+    "RestoreContext": "publisher_restore.operations.contexts",
+    "RestoreResult": "publisher_restore.operations.contexts",
+    "Choice": "publisher_restore.operations.decisions",
+    "Decision": "publisher_restore.operations.decisions",
+    "DecisionRequest": "publisher_restore.operations.decisions",
+    "OperationKind": "publisher_restore.operations.decisions",
+    "Manifest": "publisher_restore.restore.manifest",
+}
+
+__all__ = [
+    "Choice",
+    "Decision",
+    "DecisionContext",
+    "DecisionRequest",
+    "Manifest",
+    "OperationKind",
+    "OperationVetoed",
+    "RegisterAnalyserRule",
+    "RegisterStorageProvider",
+    "RestoreContext",
+    "RestoreResult",
+    "__version__",
+    "hookimpl",
+]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'publisher_restore' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

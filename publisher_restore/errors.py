@@ -96,3 +96,13 @@ class RecoveryNeededError(PublisherRestoreError):
     """An interrupted restore must be completed before anything else touches the site."""
 
     exit_code = 11
+
+
+class PlanOutdatedError(PublisherRestoreError):
+    """A prepared plan no longer fits the site or its inputs; execute refused, nothing changed."""
+
+    exit_code = 12
+
+
+class PlanExpiredError(PlanOutdatedError):
+    """A prepared operation waited past its expiry for an answer and was discarded."""

@@ -3,19 +3,33 @@
 Plugins implement these with ``@hookimpl`` (``publisher_restore.hookimpl``) and
 register through the ``publisher_restore`` entry-point group.  Built-in plugins
 in ``publisher_restore.default_plugins`` use exactly the same hooks.  Only
-``publisher_restore.lifecycle`` calls them.
+``publisher_restore.lifecycle`` calls them.  ``docs/hooks.md`` lists them with an
+example plugin.
+
+The parameter types live with the layers that fire the hooks (the analyser,
+storage, operations); they are named here for type checkers only, so this module
+imports nothing of the package at run time and sits below every layer that
+collects plugins.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import click
+
+    from publisher_restore.operations.contexts import (
+        DecisionContext,
+        RegisterAnalyserRule,
+        RegisterStorageProvider,
+        RestoreContext,
+        RestoreResult,
+    )
+    from publisher_restore.operations.decisions import Decision, DecisionRequest
+    from publisher_restore.restore.manifest import Manifest
 
 PROJECT_NAME = "publisher_restore"
 
@@ -24,7 +38,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def register_storage_providers(register: Callable[..., None]) -> None:
+def register_storage_providers(register: RegisterStorageProvider) -> None:
     """Register storage providers.
 
     :param register: call ``register(name, factory)``; ``name`` is the key of the
@@ -36,7 +50,7 @@ def register_storage_providers(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_analyser_rules(register: Callable[..., None]) -> None:
+def register_analyser_rules(register: RegisterAnalyserRule) -> None:
     """Register damaging-change analyser rules.
 
     :param register: call ``register(rule)`` once per rule object; each rule
@@ -53,16 +67,16 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookspec
-def restore_point_created(restore_point: Any, reason: str) -> None:
+def restore_point_created(restore_point: Manifest, reason: str) -> None:
     """A restore point was written, verified and published.
 
-    :param restore_point: its ``publisher_restore.restore.manifest.Manifest``.
+    :param restore_point: its ``Manifest`` (id, created, reason, files, items).
     :param reason: why it was taken (``manual``, ``pre-restore``, ``push``, ...).
     """
 
 
 @hookspec
-def before_restore(context: Any) -> None:
+def before_restore(context: RestoreContext) -> None:
     """A restore is about to apply; raise ``OperationVetoed`` to stop it.
 
     :param context: the ``RestoreContext`` (site, restore point, plan).
@@ -70,9 +84,24 @@ def before_restore(context: Any) -> None:
 
 
 @hookspec
-def after_restore(context: Any, result: Any) -> None:
+def after_restore(context: RestoreContext, result: RestoreResult) -> None:
     """A restore finished, failed or was cancelled; always fires.
 
     :param context: the ``RestoreContext`` given to ``before_restore``.
     :param result: the ``RestoreResult``, whose ``error`` is set on failure.
+    """
+
+
+@hookspec(firstresult=True)
+def decide_damaging_change(context: DecisionContext, request: DecisionRequest) -> Decision | None:
+    """Decide what happens before an operation changes a site; the first answer wins.
+
+    Answer with a ``Decision`` whose ``choice`` is ``restore-point`` (take one and
+    continue), ``continue`` (without), ``abort`` or ``prompt`` (ask a person), or
+    return None to leave it to the next plugin.  The built-in policy
+    (``uSync:Restore:Publisher``) answers last.
+
+    :param context: the ``DecisionContext`` (target site, operation, source, plan token).
+    :param request: the ``DecisionRequest`` (question, findings most severe first,
+        highest severity, number of changes, the safe default).
     """

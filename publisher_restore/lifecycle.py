@@ -1,20 +1,29 @@
 """The only module that calls hooks: typed functions around ``pm.hook``.
 
 Before-hooks may veto by raising ``OperationVetoed``; after-hooks always fire
-and receive the outcome, even when the operation failed.
+and receive the outcome, even when the operation failed.  Like ``hookspecs``,
+this module names the hooks' parameter types for type checkers only.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
+    from publisher_restore.operations.contexts import (
+        DecisionContext,
+        RegisterAnalyserRule,
+        RegisterStorageProvider,
+        RestoreContext,
+        RestoreResult,
+    )
+    from publisher_restore.operations.decisions import DecisionRequest
     from publisher_restore.restore.manifest import Manifest
 
 
@@ -24,10 +33,10 @@ class Lifecycle:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
 
-    def collect_storage_providers(self, register: Callable[..., None]) -> None:
+    def collect_storage_providers(self, register: RegisterStorageProvider) -> None:
         self.pm.hook.register_storage_providers(register=register)
 
-    def collect_analyser_rules(self, register: Callable[..., None]) -> None:
+    def collect_analyser_rules(self, register: RegisterAnalyserRule) -> None:
         self.pm.hook.register_analyser_rules(register=register)
 
     def add_commands(self, cli: click.Group) -> None:
@@ -37,7 +46,7 @@ class Lifecycle:
         self.pm.hook.restore_point_created(restore_point=manifest, reason=manifest.reason.value)
 
     @contextlib.contextmanager
-    def restoring(self, context: Any, result: Any) -> Iterator[None]:
+    def restoring(self, context: RestoreContext, result: RestoreResult) -> Iterator[None]:
         """``before_restore`` then the body, then ``after_restore`` with the outcome."""
         try:
             self.pm.hook.before_restore(context=context)
@@ -47,3 +56,8 @@ class Lifecycle:
             raise
         finally:
             self.pm.hook.after_restore(context=context, result=result)
+
+    def decide_damaging_change(self, context: DecisionContext, request: DecisionRequest) -> object:
+        """The first plugin's answer, unchecked (``operations.decide`` validates it), or None."""
+        answer: object = self.pm.hook.decide_damaging_change(context=context, request=request)
+        return answer

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 
 import pluggy
 
 from publisher_restore import hookspecs
+from publisher_restore.default_plugins import analyser_rules, policy, storage
 
-DEFAULT_PLUGINS: tuple[str, ...] = (
-    "publisher_restore.default_plugins.storage",
-    "publisher_restore.default_plugins.analyser_rules",
-)
+DEFAULT_PLUGINS: tuple[ModuleType, ...] = (storage, analyser_rules, policy)
 
 
 def build_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
     """A new plugin manager with every spec and plugin; one per process or test, never global."""
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    for module_name in DEFAULT_PLUGINS:
-        pm.register(importlib.import_module(module_name), name=module_name)
+    for module in DEFAULT_PLUGINS:
+        pm.register(module, name=module.__name__)
     if load_entry_points:
         pm.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
     pm.check_pending()

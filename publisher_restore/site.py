@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from publisher_restore.config import RestoreSettings, load_settings
 from publisher_restore.config.patterns import PathMatcher
 from publisher_restore.errors import ConfigError, SiteError
-from publisher_restore.restore.manifest import Scope
+from publisher_restore.scopes import Scope
 from publisher_restore.site_walk import WalkEntry, child_named, walk
 
 USYNC_ROOT = "uSync"

@@ -16,6 +16,7 @@ from publisher_restore.analyser.findings import (
     summarise,
 )
 from publisher_restore.analyser.registry import collect_rules
+from publisher_restore.analyser.rules import builtin_rules
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.settings import AnalyserSettings
 from publisher_restore.analyser.sides import ItemSource, Side
@@ -34,13 +35,11 @@ def analyse_sets(
 
     ``semantics="import"``: only Empty Delete and Clean markers delete (a push, a sync pack).
     ``semantics="complete"``: the incoming set is the whole desired state (a restore, two
-    whole exports); what it lacks is deleted.
+    whole exports); what it lacks is deleted.  Without ``pm``, the built-in rules only: the
+    plugin manager is the runtime's to build, once per process.
     """
-    if pm is None:
-        from publisher_restore.plugin_manager import build_plugin_manager
-
-        pm = build_plugin_manager()
-    return run_rules(current, incoming, semantics, collect_rules(pm), settings, today)
+    rules = builtin_rules() if pm is None else collect_rules(pm)
+    return run_rules(current, incoming, semantics, rules, settings, today)
 
 
 def run_rules(

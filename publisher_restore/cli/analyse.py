@@ -4,48 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
-import pluggy
 
 from publisher_restore.analyser.acks import suggest
-from publisher_restore.analyser.engine import run_rules
 from publisher_restore.analyser.findings import Semantics, Severity
-from publisher_restore.analyser.loading import load_pair
-from publisher_restore.analyser.registry import collect_rules
 from publisher_restore.analyser.render import RENDERERS
-from publisher_restore.analyser.settings import AnalyserSettings
-from publisher_restore.analyser.sources import analyser_section
-from publisher_restore.errors import ConfigError, DamagingChangeError
+from publisher_restore.cli.state import CliState
+from publisher_restore.errors import DamagingChangeError
+from publisher_restore.operations.analysis import settings_from_file
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
-
-
-def _plugin_manager(ctx: click.Context) -> pluggy.PluginManager:
-    state = ctx.obj
-    pm = getattr(state, "pm", state)
-    if isinstance(pm, pluggy.PluginManager):
-        return pm
-    from publisher_restore.plugin_manager import build_plugin_manager
-
-    return build_plugin_manager()
-
-
-def _settings(config: Path | None, section: dict[str, Any]) -> AnalyserSettings:
-    if config is None:
-        return AnalyserSettings.from_section(section)
-    try:
-        data = json.loads(config.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"{config}: cannot read analyser settings: {error}") from None
-    node: Any = data
-    for key in ("usync", "restore", "analyser"):
-        if isinstance(node, dict):
-            node = next((v for k, v in node.items() if str(k).casefold() == key), {})
-    if not isinstance(node, dict):
-        raise ConfigError(f"{config}: uSync:Restore:Analyser is not an object")
-    return AnalyserSettings.from_section(node)
 
 
 @click.command("analyse")
@@ -97,9 +66,9 @@ def _settings(config: Path | None, section: dict[str, Any]) -> AnalyserSettings:
     is_flag=True,
     help="Print ready-to-paste Acknowledge entries for the open findings instead.",
 )
-@click.pass_context
+@click.pass_obj
 def analyse_command(
-    ctx: click.Context,
+    state: CliState,
     current_dir: Path,
     incoming_dir: Path,
     partial: bool,
@@ -117,16 +86,16 @@ def analyse_command(
     Exit codes: 0 when no unacknowledged finding reaches --fail-on (or none is given);
     10 when one does; 3 for an unusable folder or configuration.
     """
-    current, incoming = load_pair(current_dir, incoming_dir)
-    section = {} if config_file else analyser_section(current.folder)
-    settings = _settings(config_file, section)
-    rules = collect_rules(_plugin_manager(ctx))
+    analysis = state.runtime.analysis()
+    settings = settings_from_file(config_file) if config_file else None
     semantics: Semantics = "import" if partial else "complete"
-    result = run_rules(current, incoming, semantics, rules, settings)
+    result = analysis.compare_folders(
+        current_dir, incoming_dir, semantics=semantics, settings=settings
+    )
     if suggest_acks:
         click.echo(json.dumps(suggest(result.findings), indent=2))
     else:
-        click.echo(RENDERERS["json" if as_json else fmt](result, rules))
+        click.echo(RENDERERS["json" if as_json else fmt](result, list(analysis.rules)))
     if fail_on is not None:
         blocking = result.blocking(Severity(fail_on))
         if blocking:

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.analyser import analyse_sets
 from publisher_restore.cli.output import emit_json, progress_for
 from publisher_restore.cli.restoring import print_plan
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.hashing import file_digest
+from publisher_restore.operations.decisions import Choice, Decision
+from publisher_restore.runtime import Runtime
 from publisher_restore.sample import sample_site_path
-from publisher_restore.service import RestoreService
+from publisher_restore.site import Site
 from publisher_restore.usync.loader import ItemSet, load_items
 
 SAMPLE_SITE = sample_site_path()
@@ -50,25 +51,35 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
     site_dir = _copy_site(source, into)
     say = (lambda _text: None) if as_json else click.echo
     say(f"Sample site copied to {site_dir}")
-    service = RestoreService.open(site_dir, pm=state.pm, progress=progress_for(as_json))
-    before = _fingerprint(service)
-    point = service.create(note="demo: before the damaging change", include_media=True)
+    runtime = Runtime.open(site_dir, state.pm)
+    progress = progress_for(as_json)
+    before = _fingerprint(runtime.site)
+    point = runtime.restore_points(progress).create(
+        note="demo: before the damaging change", include_media=True
+    )
     say(f"1. Took restore point {point.id} ({point.file_count} files, {len(point.items)} items).")
-    items_before = _items(service)
+    items_before = _items(runtime.site)
     damage = _damage(site_dir)
     say("2. Made a damaging change: " + "; ".join(damage) + ".")
-    analysis = analyse_sets(items_before, _items(service), semantics="complete", pm=state.pm)
+    analysis = runtime.analysis().compare(
+        items_before,
+        _items(runtime.site),
+        semantics="complete",
+        settings=runtime.env.analyser_settings(),
+    )
     say("3. What the analyser says that change cost:")
     for finding in analysis.findings:
         say(f"  [{finding.severity.value}] {finding.code}: {finding.message}")
-    plan = service.check(point.id)
+    operation = runtime.restore(progress)
+    prepared = operation.prepare(point.id)
+    plan = prepared.plan
     say("4. Checked what restoring would change:")
     if not as_json:
         print_plan(plan, details=True)
-    result = service.restore(point.id, pre_restore=True)
+    result = operation.execute(prepared, Decision(choice=Choice.RESTORE_POINT, decided_by="demo"))
     say(f"5. Restored (pre-restore point {result.pre_restore_point}): "
         f"{result.written} files written, {result.deleted} removed.")  # fmt: skip
-    identical = _fingerprint(service) == before
+    identical = _fingerprint(runtime.site) == before
     say("6. The site is byte-identical to the restore point." if identical
         else "6. MISMATCH: the site differs from the restore point.")  # fmt: skip
     if as_json:
@@ -79,8 +90,8 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
         raise PublisherRestoreError("demo: the restored site differs from the restore point")
 
 
-def _items(service: RestoreService) -> ItemSet:
-    return load_items(service.site.root, service.site.usync_dir)
+def _items(site: Site) -> ItemSet:
+    return load_items(site.root, site.usync_dir)
 
 
 def _copy_site(source: Path, into: Path | None) -> Path:
@@ -113,5 +124,5 @@ def _damage(site: Path) -> list[str]:
     ]
 
 
-def _fingerprint(service: RestoreService) -> dict[str, str]:
-    return {f.path: file_digest(f.abs_path)[1] for f in service.site.iter_files(include_media=True)}
+def _fingerprint(site: Site) -> dict[str, str]:
+    return {f.path: file_digest(f.abs_path)[1] for f in site.iter_files(include_media=True)}

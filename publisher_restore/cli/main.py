@@ -3,7 +3,8 @@
 Expected errors print one line on stderr and exit with the error's code:
 1 general, 2 usage, 3 configuration or site, 4 unreadable item, 5 integrity or
 hostile input, 6 storage, 7 locked, 8 no such restore point, 9 cancelled,
-10 analyser findings at or above --fail-on, 11 interrupted restore needs recovery.
+10 analyser findings at or above --fail-on, 11 interrupted restore needs recovery,
+12 the site or the inputs changed since the check (run check again; nothing changed).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from pathlib import Path
 
 import click
 
-from publisher_restore import __version__
 from publisher_restore.cli import points, restoring
 from publisher_restore.cli.demo import demo
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.lifecycle import Lifecycle
 from publisher_restore.plugin_manager import build_plugin_manager
+from publisher_restore.runtime import Runtime
+from publisher_restore.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +37,7 @@ from publisher_restore.plugin_manager import build_plugin_manager
 @click.pass_context
 def cli(ctx: click.Context, site_dir: Path) -> None:
     """Restore points and damaging-change protection for uSync sites."""
-    ctx.obj = CliState(site_dir=site_dir, pm=ctx.obj or build_plugin_manager())
+    ctx.obj = CliState(Runtime.open(site_dir, ctx.obj or build_plugin_manager()))
 
 
 def _add_commands(group: click.Group) -> None:

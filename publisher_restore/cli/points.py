@@ -26,7 +26,7 @@ point_argument = click.argument("point_id", metavar="ID|latest")
 @click.pass_obj
 def create(state: CliState, media: bool | None, note: str, as_json: bool) -> None:
     """Take a restore point of the site now."""
-    service = state.service(progress_for(as_json))
+    service = state.restore_points(progress_for(as_json))
     if media is None and not as_json and on_terminal():
         media = click.confirm(
             "Include media files?", default=service.site.settings.include_media, err=True
@@ -49,7 +49,7 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
 @click.pass_obj
 def list_points(state: CliState, as_json: bool) -> None:
     """List restore points, newest first."""
-    service = state.service()
+    service = state.restore_points()
     points = service.points()
     for broken in service.unreadable_points():
         click.echo(f"warning: restore point {broken.point_id} not listed: {broken.error}", err=True)
@@ -73,7 +73,7 @@ def list_points(state: CliState, as_json: bool) -> None:
 @click.pass_obj
 def show(state: CliState, point_id: str, show_files: bool, as_json: bool) -> None:
     """Show one restore point's manifest."""
-    point = state.service().get(point_id)
+    point = state.restore_points().get(point_id)
     if as_json:
         emit_json(point.model_dump(mode="json"))
         return
@@ -113,7 +113,7 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
 @click.pass_obj
 def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: bool) -> None:
     """Check every file hash of a restore point's archive (default: latest)."""
-    service = state.service(progress_for(as_json))
+    service = state.restore_points(progress_for(as_json))
     results = service.verify_all() if verify_all else [service.verify(point_id or "latest")]
     if as_json:
         emit_json([{"id": r.point_id, "ok": r.ok, "error": r.error} for r in results])
@@ -132,7 +132,7 @@ def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: boo
 @click.pass_obj
 def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
     """Delete a restore point."""
-    service = state.service()
+    service = state.restore_points()
     if not yes:
         if not on_terminal():
             raise OperationCancelled(
@@ -154,7 +154,7 @@ def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
 @click.pass_obj
 def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
     """Pin a restore point so prune never deletes it."""
-    point = state.service().pin(point_id, not unpin)
+    point = state.restore_points().pin(point_id, not unpin)
     if as_json:
         emit_json(point.summary())
     else:
@@ -171,7 +171,7 @@ def prune(
     state: CliState, keep_last: int | None, keep_days: int | None, dry_run: bool, as_json: bool
 ) -> None:
     """Delete old restore points (never the newest, never a pinned one)."""
-    doomed = state.service().prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
+    doomed = state.restore_points().prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
     if as_json:
         emit_json({"dry_run": dry_run, "deleted": [p.id for p in doomed]})
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import click
 
@@ -20,7 +20,7 @@ from publisher_restore.usync.diff import ChangeDetail
 @click.pass_obj
 def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
     """Report everything restoring a point would change (changes nothing)."""
-    plan = state.service(progress_for(as_json)).check(point_id)
+    plan = state.restore(progress_for(as_json)).prepare(point_id).plan
     if as_json:
         emit_json(plan.report())
         return
@@ -35,10 +35,13 @@ def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
 @click.pass_obj
 def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_json: bool) -> None:
     """Roll the site back to a restore point: verify, snapshot, then apply."""
-    service = state.service(progress_for(as_json))
-    result = service.restore(
-        point_id, pre_restore=not no_pre_restore, confirm=None if yes else _confirm(as_json)
-    )
+    operation = state.restore(progress_for(as_json))
+    prepared = operation.prepare(point_id, recover=True)
+    prepared.refuse_if_blocked()
+    decision = operation.decide(prepared, pre_restore=not no_pre_restore)
+    if not yes and not _confirm(as_json)(prepared.plan):
+        raise OperationCancelled("restore cancelled; nothing was changed")
+    result = operation.execute(prepared, decision)
     if as_json:
         emit_json(result.model_dump(mode="json"))
         return
@@ -52,7 +55,7 @@ def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_
     )
 
 
-def _confirm(as_json: bool) -> Any:
+def _confirm(as_json: bool) -> Callable[[RestorePlan], bool]:
     def ask(plan: RestorePlan) -> bool:
         if not on_terminal():
             raise OperationCancelled(
@@ -74,7 +77,7 @@ def _confirm(as_json: bool) -> Any:
 @click.pass_obj
 def recover(state: CliState, rollback: bool, as_json: bool) -> None:
     """Complete (or roll back) a restore that was interrupted."""
-    outcome = state.service(progress_for(as_json)).recover(rollback=rollback)
+    outcome = state.restore_points(progress_for(as_json)).recover(rollback=rollback)
     if as_json:
         emit_json({"recovered": outcome})
     else:

@@ -1,4 +1,4 @@
-"""What every command gets from the group: the site folder and the plugins."""
+"""What every command gets from the group: the runtime of the ``--site`` folder."""
 
 from __future__ import annotations
 
@@ -7,17 +7,30 @@ from pathlib import Path
 
 import pluggy
 
+from publisher_restore.operations.restore import RestoreOperation
+from publisher_restore.operations.restore_points import RestorePoints
 from publisher_restore.progress import Progress
-from publisher_restore.service import RestoreService
+from publisher_restore.runtime import Runtime
 
 
 @dataclass
 class CliState:
-    """The ``--site`` folder and the process's plugin manager."""
+    """The process's runtime: plugins now, the ``--site`` folder when a command needs it."""
 
-    site_dir: Path
-    pm: pluggy.PluginManager
+    runtime: Runtime
 
-    def service(self, progress: Progress | None = None) -> RestoreService:
-        """The restore-point service of the ``--site`` folder."""
-        return RestoreService.open(self.site_dir, pm=self.pm, progress=progress)
+    @property
+    def site_dir(self) -> Path:
+        return self.runtime.site_dir
+
+    @property
+    def pm(self) -> pluggy.PluginManager:
+        return self.runtime.pm
+
+    def restore_points(self, progress: Progress | None = None) -> RestorePoints:
+        """Restore points of the ``--site`` folder."""
+        return self.runtime.restore_points(progress)
+
+    def restore(self, progress: Progress | None = None) -> RestoreOperation:
+        """Check and restore on the ``--site`` folder."""
+        return self.runtime.restore(progress)

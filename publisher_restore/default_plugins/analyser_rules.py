@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from publisher_restore.hookspecs import hookimpl
+from publisher_restore.operations.contexts import RegisterAnalyserRule
 
 
 @hookimpl
-def register_analyser_rules(register: Callable[..., None]) -> None:
+def register_analyser_rules(register: RegisterAnalyserRule) -> None:
     from publisher_restore.analyser.rules import builtin_rules
 
     for rule in builtin_rules():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from publisher_restore.hookspecs import hookimpl
+from publisher_restore.operations.contexts import RegisterStorageProvider
 
 
 @hookimpl
-def register_storage_providers(register: Callable[..., None]) -> None:
+def register_storage_providers(register: RegisterStorageProvider) -> None:
     from publisher_restore.storage.local import LocalStorageProvider
 
     register("Local", LocalStorageProvider.from_request)

@@ -9,7 +9,7 @@ from publisher_restore.progress import Progress
 from publisher_restore.publisher.pack_manifest import PackManifest, PackSelection
 from publisher_restore.publisher.pack_writer import PackHeader, item_sources, write_pack
 from publisher_restore.publisher.selection import Selection
-from publisher_restore.restore.manifest import Scope
+from publisher_restore.scopes import Scope
 from publisher_restore.site import Site, SiteFile
 
 FILE_SCOPES = frozenset({Scope.VIEWS, Scope.STATIC})

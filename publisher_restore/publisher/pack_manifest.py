@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from publisher_restore.restore.archive.limits import path_problem
-from publisher_restore.restore.manifest import Scope
+from publisher_restore.scopes import Scope
 
 PACK_FORMAT = "publisher-restore/sync-pack"
 PACK_FORMAT_VERSION = 1

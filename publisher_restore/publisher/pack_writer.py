@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
 
-from publisher_restore import __version__
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.publisher.errors import PackWriteError
 from publisher_restore.publisher.pack_manifest import (
@@ -38,8 +37,9 @@ from publisher_restore.publisher.pack_manifest import (
     item_member,
 )
 from publisher_restore.restore.archive.limits import path_problem
-from publisher_restore.restore.manifest import Scope
+from publisher_restore.scopes import Scope
 from publisher_restore.usync.models import AnyItem, EmptyItem
+from publisher_restore.version import __version__
 
 CHUNK = 1 << 20
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)

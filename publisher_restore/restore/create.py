@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from publisher_restore import __version__
 from publisher_restore.errors import SiteError
 from publisher_restore.faults import crash_point
 from publisher_restore.hashing import bytes_digest
@@ -27,6 +26,7 @@ from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import EmptyItem, ParseProblem
+from publisher_restore.version import __version__
 
 
 def create_restore_point(

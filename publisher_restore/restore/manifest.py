@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from publisher_restore.scopes import Scope as Scope  # re-exported: callers name it from here
+
 MANIFEST_VERSION = 1
 ARCHIVE_FORMAT = "tar+zstd"
 
@@ -24,15 +26,6 @@ class Reason(StrEnum):
     PULL = "pull"
     IMPORT = "import"
     SCHEDULE = "schedule"
-
-
-class Scope(StrEnum):
-    """Which part of the site a file belongs to; a restore touches only the scopes a point has."""
-
-    USYNC = "usync"
-    VIEWS = "views"
-    STATIC = "static"
-    MEDIA = "media"
 
 
 class FileRecord(BaseModel):

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from publisher_restore import __version__
 from publisher_restore.analyser.findings import AnalysisResult, Finding, Severity
 from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 CATALOGUE = "docs/damaging-changes.md"
