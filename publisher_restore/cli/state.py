@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pluggy
 
+from publisher_restore.cli.output import warn
 from publisher_restore.progress import Progress
 from publisher_restore.service import RestoreService
 
@@ -20,4 +21,7 @@ class CliState:
 
     def service(self, progress: Progress | None = None) -> RestoreService:
         """The restore-point service of the ``--site`` folder."""
-        return RestoreService.open(self.site_dir, pm=self.pm, progress=progress)
+        service = RestoreService.open(self.site_dir, pm=self.pm, progress=progress)
+        for warning in service.site.warnings:
+            warn(warning)
+        return service
