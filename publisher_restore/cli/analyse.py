@@ -17,6 +17,7 @@ from publisher_restore.analyser.registry import collect_rules
 from publisher_restore.analyser.render import RENDERERS
 from publisher_restore.analyser.settings import AnalyserSettings
 from publisher_restore.analyser.sources import analyser_section
+from publisher_restore.cli.output import plural
 from publisher_restore.errors import ConfigError, DamagingChangeError
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -130,5 +131,6 @@ def analyse_command(
     if fail_on is not None:
         blocking = result.blocking(Severity(fail_on))
         if blocking:
-            count = f"{len(blocking)} unacknowledged finding(s) at or above {fail_on}"
+            found = plural(len(blocking), "unacknowledged finding")
+            count = f"{found} at or above {fail_on}"
             raise DamagingChangeError(f"{count} (exit code {DamagingChangeError.exit_code})")
