@@ -1,7 +1,8 @@
 """Named crash points for the interruption tests.
 
 ``PUBLISHER_RESTORE_CRASH_AT=<point>:<n>`` makes the process SIGKILL itself the
-n-th time it passes ``<point>``.  Unset (always, outside tests) it does nothing.
+n-th time it passes ``<point>``; ``<point>:<n>:INT`` sends SIGINT instead (Ctrl-C).
+Unset (always, outside tests) it does nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ def crash_point(name: str) -> None:
     spec = os.environ.get(_ENV)
     if not spec:
         return
-    point, _, count = spec.partition(":")
+    point, _, rest = spec.partition(":")
+    count, _, sent = rest.partition(":")
     if point != name:
         return
     _hits[name] = _hits.get(name, 0) + 1
     if _hits[name] >= int(count or "1"):
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGINT if sent == "INT" else signal.SIGKILL)

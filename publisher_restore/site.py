@@ -29,6 +29,7 @@ from publisher_restore.config.patterns import PathMatcher
 from publisher_restore.errors import ConfigError, SiteError
 from publisher_restore.scopes import Scope
 from publisher_restore.site_walk import WalkEntry, child_named, walk
+from publisher_restore.storage.local import make_state_dir
 
 USYNC_ROOT = "uSync"
 STATE_FOLDER = ".state"
@@ -88,6 +89,15 @@ def discover_usync_folders(usync_root: Path) -> list[UsyncFolder]:
     return sorted(found, key=lambda folder: (folder.version, folder.path.name))
 
 
+def linked_version_folders(usync_root: Path) -> list[str]:
+    """Names of ``v<N>`` entries that are symbolic links (never followed, so never used)."""
+    return sorted(
+        entry.name
+        for entry in os.scandir(usync_root)
+        if VERSION_FOLDER.match(entry.name) and entry.is_symlink()
+    )
+
+
 def _has_handler_folders(folder: Path) -> bool:
     return any(
         entry.is_dir(follow_symlinks=False) and entry.name.lower() in HANDLER_FOLDERS
@@ -120,8 +130,13 @@ class Site:
         settings = load_settings(root) if settings is None else settings
         usync_root = child_named(root, USYNC_ROOT)
         if usync_root is None:
+            for entry in os.scandir(root):
+                if entry.name.lower() == USYNC_ROOT.lower():
+                    _refuse_link(root, Path(entry.path))
             raise SiteError(f"{root}: no uSync folder (expected {USYNC_ROOT}/v<N>/)")
         folders = discover_usync_folders(usync_root)
+        if settings.usync_folder is None:
+            _refuse_newer_links(usync_root, folders)
         current = _pick_folder(root, usync_root, folders, settings.usync_folder)
         return cls(root, settings, folders, current)
 
@@ -129,6 +144,24 @@ class Site:
     def name(self) -> str:
         """The site folder's name."""
         return self.root.name
+
+    @property
+    def has_media_folder(self) -> bool:
+        """True when the site has a real ``wwwroot/media`` folder (names matched ignoring case)."""
+        wwwroot = child_named(self.root, "wwwroot")
+        return wwwroot is not None and child_named(wwwroot, "media") is not None
+
+    @property
+    def warnings(self) -> list[str]:
+        """What is risky about this site's setup, in words for the person running the tool."""
+        restore = self._restore_rel
+        if restore is not None and _holds("wwwroot", restore):
+            return [
+                f"the restore folder {self.restore_dir} is inside wwwroot, which the web server "
+                "serves: anyone could download the restore points; set uSync:Restore:Folder "
+                "to a folder outside wwwroot"
+            ]
+        return []
 
     @property
     def usync_root(self) -> Path:
@@ -153,9 +186,7 @@ class Site:
     @property
     def state_dir(self) -> Path:
         """The tool's own state folder (locks, journals, caches), created on first use."""
-        path = self.restore_dir / STATE_FOLDER
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return make_state_dir(self.restore_dir)
 
     def rel(self, path: Path) -> str:
         """The site-relative, forward-slash form of a path inside the site."""
@@ -267,7 +298,8 @@ def _pinned_folder(root: Path, usync_root: Path, folders: list[UsyncFolder],
                    pinned: str) -> UsyncFolder:  # fmt: skip
     path = usync_root / pinned if "/" not in pinned else root / pinned
     path = Path(os.path.normpath(path))
-    if _rel_inside(usync_root, path) in (None, "") or not path.is_dir() or path.is_symlink():
+    _refuse_link(root, path, _PIN_ANOTHER)
+    if _rel_inside(usync_root, path) in (None, "") or not path.is_dir():
         raise SiteError(
             f"{path}: the uSync folder named by uSync:Restore:UsyncFolder is not usable"
         )
@@ -278,6 +310,29 @@ def _pinned_folder(root: Path, usync_root: Path, folders: list[UsyncFolder],
     if match is None:
         raise SiteError(f"{path}: cannot tell the uSync version from the folder name")
     return UsyncFolder(path, int(match.group(1)), (path / "usync.config").is_file())
+
+
+_PIN_ANOTHER = ", or pin another version folder with uSync:Restore:UsyncFolder"
+
+
+def _refuse_newer_links(usync_root: Path, folders: list[UsyncFolder]) -> None:
+    """uSync itself would follow a linked version folder newer than every real one."""
+    newest = folders[-1].version if folders else -1
+    for name in linked_version_folders(usync_root):
+        match = VERSION_FOLDER.match(name)
+        if match is not None and int(match.group(1)) >= newest:
+            _refuse_link(usync_root.parent, usync_root / name, _PIN_ANOTHER)
+
+
+def _refuse_link(root: Path, path: Path, remedy: str = "") -> None:
+    """SiteError when ``path`` is a symbolic link, saying why links are not followed."""
+    if not path.is_symlink():
+        return
+    raise SiteError(
+        f"{_rel_inside(root, path) or path} is a symbolic link (to {os.readlink(path)}); "
+        "publisher-restore never follows links in a site, because a restore would write "
+        f"through them into another folder: put the folder itself there{remedy}"
+    )
 
 
 def _restore_dir(root: Path, settings: RestoreSettings) -> Path:

@@ -8,6 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+LINK_REASON = (
+    "a symbolic link: links are never followed (a restore would write through them), "
+    "so it is not in the restore point"
+)
+
 
 def child_named(parent: Path, name: str) -> Path | None:
     """The real directory under ``parent`` whose name matches ``name`` ignoring case."""
@@ -78,7 +83,7 @@ def _scan(directory: Path, rel_dir: str) -> list[WalkEntry]:
             found.append(WalkEntry(rel, None, "file name is not valid UTF-8 or has a backslash"))
         elif entry.is_symlink():
             is_dir = entry.is_dir(follow_symlinks=True)
-            found.append(WalkEntry(rel, None, "symbolic link (not followed)", is_dir=is_dir))
+            found.append(WalkEntry(rel, None, LINK_REASON, is_dir=is_dir))
         else:
             found.append(WalkEntry(rel, entry.stat(follow_symlinks=False)))
     return found
@@ -97,7 +102,7 @@ def _resolve_start(root: Path, start: str) -> WalkEntry | None:
         except OSError:
             return None
         if stat.S_ISLNK(info.st_mode):
-            return WalkEntry(rel, None, "symbolic link (not followed)", is_dir=child.is_dir())
+            return WalkEntry(rel, None, LINK_REASON, is_dir=child.is_dir())
         current = child
     return WalkEntry(rel, info)
 

@@ -17,6 +17,8 @@ from publisher_restore.config import (
     redact,
 )
 from publisher_restore.config.patterns import PathMatcher
+from publisher_restore.config.redact import redact_text, shown_key
+from publisher_restore.config.values import Where
 from publisher_restore.errors import ConfigError
 
 SECRET = "c2VjcmV0LWtleS1kby1ub3QtcHJpbnQ="
@@ -350,3 +352,44 @@ def test_cli_list_never_prints_the_account_key(tmp_path: Path, storage: object) 
     assert done.stderr.startswith("error: uSync:Restore:Storage")
     for shown in (done.stdout, done.stderr):
         assert SECRET not in shown and SECRET[:12] not in shown
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t", "// no settings yet\n", "/* x */ \ufeff"])
+def test_an_empty_settings_file_says_it_is_empty(tmp_path: Path, text: str) -> None:
+    # .NET's JSON provider throws on an empty file too (JsonDocument needs a value), so the
+    # site would not start: refused with what is wrong and what to do, not parser jargon.
+    write(tmp_path, "appsettings.Production.json", text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, environ={})
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'appsettings.Production.json'}: the file is empty")
+    assert "write {} in it or delete it" in message
+    assert "JSON5" not in message and "Unexpected end" not in message
+
+
+def test_a_cut_settings_file_is_still_a_syntax_error(tmp_path: Path) -> None:
+    write(tmp_path, "appsettings.json", '{"uSync": {')
+    with pytest.raises(ConfigError, match=r"appsettings\.json:1:\d+: invalid JSON"):
+        load_settings(tmp_path, environ={})
+
+
+def test_url_user_info_and_odd_key_names_are_masked() -> None:
+    assert redact_text("http://admin:pw@acct.blob.core.windows.net/c") == (
+        "http://***@acct.blob.core.windows.net/c"
+    )
+    assert redact_text("BlobEndpoint=https://u:p@ss@h:1/a;AccountKey=k==;x=1") == (
+        "BlobEndpoint=https://***@h:1/a;AccountKey=***;x=1"
+    )
+    assert redact_text("see https://example.org/a@b and mailto:me@example.org") == (
+        "see https://example.org/a@b and mailto:me@example.org"
+    )
+    assert shown_key("ContainerName") == "ContainerName"
+    assert "not shown" in shown_key(CONNECTION)
+    assert redact({CONNECTION: {"x": 1}}) == {shown_key(CONNECTION): {"x": "***"}}
+
+
+def test_a_key_path_stops_at_a_key_that_may_be_a_secret() -> None:
+    where = Where(f"uSync:Restore:Storage:Azure:{CONNECTION}", "appsettings.json")
+    message = str(where.error("unknown option", show_value=False))
+    assert SECRET not in message
+    assert message.startswith("uSync:Restore:Storage:Azure:(a key that is not a plain name")

@@ -21,13 +21,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("configuration", ("config",)),
     ("plugin host", ("hookspecs", "lifecycle")),
     ("uSync items", ("usync",)),
-    ("site and storage", ("site", "site_walk", "storage", "testing")),
+    ("site and storage", ("site", "site_walk", "storage")),
     ("analyser", ("analyser",)),
     ("restore points", ("restore",)),
     ("publisher", ("publisher",)),
     ("operations", ("operations", "default_plugins")),
     ("runtime", ("runtime", "plugin_manager", "service")),
     ("interfaces", ("cli", "web", "__main__")),
+    ("test support for plugins", ("testing",)),
     ("package API", ("",)),
 ]
 """Lowest first; a module's layer is found by the first part of its name under the package."""

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.config import RestoreSettings
-from publisher_restore.errors import ConfigError, SiteError
+from publisher_restore.errors import ConfigError, SiteError, StorageError
 from publisher_restore.restore.manifest import Scope
 from publisher_restore.sample import sample_site_path
 from publisher_restore.site import Site, SiteFile, SkippedPath
+from publisher_restore.storage.local import LocalStorageProvider
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / ".." / "shared" / "corpus"
@@ -289,3 +290,75 @@ def test_rel_helper() -> None:
     assert site.rel(Path("Views/master.cshtml")) == "Views/master.cshtml"
     with pytest.raises(SiteError, match="not inside the site"):
         site.rel(site.root.parent / "other")
+
+
+def test_a_linked_usync_folder_is_named_not_missing(sample: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real-v9"
+    shutil.move(sample / "uSync" / "v9", real)
+    os.symlink(real, sample / "uSync" / "v9")
+    with pytest.raises(SiteError) as caught:
+        Site.open(sample, DEFAULTS)
+    assert str(caught.value).startswith(f"uSync/v9 is a symbolic link (to {real});")
+    assert "never follows links in a site" in str(caught.value)
+    # Pinned, the same link is named the same way.
+    with pytest.raises(SiteError, match=r"uSync/v9 is a symbolic link"):
+        Site.open(sample, RestoreSettings(usync_folder="v9"))
+
+
+def test_a_linked_usync_root_is_named(sample: Path, tmp_path: Path) -> None:
+    shutil.move(sample / "uSync", tmp_path / "elsewhere")
+    os.symlink(tmp_path / "elsewhere", sample / "uSync")
+    with pytest.raises(SiteError, match=r"^uSync is a symbolic link .*put the folder itself"):
+        Site.open(sample, DEFAULTS)
+
+
+def test_a_newer_linked_version_folder_is_refused_an_older_one_ignored(
+    sample: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "v10").mkdir()
+    os.symlink(tmp_path / "v10", sample / "uSync" / "v10")
+    with pytest.raises(SiteError, match=r"uSync/v10 is a symbolic link.*pin another version"):
+        Site.open(sample, DEFAULTS)
+    assert Site.open(sample, RestoreSettings(usync_folder="v9")).usync_version == 9
+    (sample / "uSync" / "v10").unlink()
+    os.symlink(tmp_path / "v10", sample / "uSync" / "v8")
+    assert Site.open(sample, DEFAULTS).usync_version == 9
+
+
+def test_the_restore_folder_gets_a_gitignore_on_first_use(sample: Path) -> None:
+    site = Site.open(sample, DEFAULTS)
+    assert not site.restore_dir.exists()
+    site.state_dir  # noqa: B018 - first use creates the folder
+    assert (site.restore_dir / ".gitignore").read_text().splitlines()[-1] == "*"
+    provider = LocalStorageProvider(site.restore_dir)
+    provider.put_bytes("points/x/manifest.json", b"{}")
+    assert [info.name for info in provider.list()] == ["points/x/manifest.json"]
+    with pytest.raises(StorageError, match="internal"):
+        provider.put_bytes(".gitignore", b"")
+
+
+def test_a_gitignore_is_written_once_and_never_over_a_users_file(sample: Path) -> None:
+    restore = sample / "uSync" / "restore"
+    restore.mkdir()
+    (restore / ".gitignore").write_text("points/\n")
+    assert Site.open(sample, DEFAULTS).state_dir.is_dir()
+    assert (restore / ".gitignore").read_text() == "points/\n"
+    (restore / ".gitignore").unlink()  # removed on purpose after first use: stays removed
+    Site.open(sample, DEFAULTS).state_dir  # noqa: B018
+    LocalStorageProvider(restore).put_bytes("points/a", b"a")
+    assert not (restore / ".gitignore").exists()
+
+
+def test_a_web_served_restore_folder_is_warned_about(sample: Path) -> None:
+    assert Site.open(sample, DEFAULTS).warnings == []
+    served = Site.open(sample, RestoreSettings(folder="wwwroot/restore-points"))
+    [warning] = served.warnings
+    assert "inside wwwroot, which the web server serves" in warning
+    assert str(served.restore_dir) in warning
+    assert Site.open(sample, RestoreSettings(folder="App_Data/restore")).warnings == []
+
+
+def test_has_media_folder(sample: Path) -> None:
+    assert Site.open(sample, DEFAULTS).has_media_folder
+    shutil.rmtree(sample / "wwwroot" / "media")
+    assert not Site.open(sample, DEFAULTS).has_media_folder

@@ -10,6 +10,7 @@ import click
 from publisher_restore.analyser.acks import suggest
 from publisher_restore.analyser.findings import Semantics, Severity
 from publisher_restore.analyser.render import RENDERERS
+from publisher_restore.cli.output import plural
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import DamagingChangeError
 from publisher_restore.operations.analysis import settings_from_file
@@ -99,5 +100,6 @@ def analyse_command(
     if fail_on is not None:
         blocking = result.blocking(Severity(fail_on))
         if blocking:
-            count = f"{len(blocking)} unacknowledged finding(s) at or above {fail_on}"
+            found = plural(len(blocking), "unacknowledged finding")
+            count = f"{found} at or above {fail_on}"
             raise DamagingChangeError(f"{count} (exit code {DamagingChangeError.exit_code})")

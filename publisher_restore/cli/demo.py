@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.cli.output import emit_json, progress_for
+from publisher_restore.cli.output import emit_json, plural, progress_for
 from publisher_restore.cli.restoring import print_plan
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import PublisherRestoreError
@@ -29,6 +29,7 @@ from publisher_restore.usync.loader import ItemSet, load_items
 SAMPLE_SITE = sample_site_path()
 CONTENT_TYPE = "uSync/v9/ContentTypes/blogpost.config"
 CONTENT_ITEM = "uSync/v9/Content/hello-world.config"
+TEMP_PREFIX = "publisher-restore-demo-"
 
 
 @click.command()
@@ -44,11 +45,13 @@ CONTENT_ITEM = "uSync/v9/Content/hello-world.config"
     show_default="the bundled sample site",
     help="The site to copy.",
 )
+@click.option("--keep", is_flag=True, help="Keep the temporary copy (--into always keeps it).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.pass_obj
-def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> None:
+def demo(state: CliState, into: Path | None, source: Path, keep: bool, as_json: bool) -> None:
     """Run create -> damaging change -> analyse -> check -> restore on a copy of a site."""
     site_dir = _copy_site(source, into)
+    keep = keep or into is not None
     say = (lambda _text: None) if as_json else click.echo
     say(f"Sample site copied to {site_dir}")
     runtime = Runtime.open(site_dir, state.pm)
@@ -57,7 +60,8 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
     point = runtime.restore_points(progress).create(
         note="demo: before the damaging change", include_media=True
     )
-    say(f"1. Took restore point {point.id} ({point.file_count} files, {len(point.items)} items).")
+    say(f"1. Took restore point {point.id} "
+        f"({plural(point.file_count, 'file')}, {plural(len(point.items), 'item')}).")  # fmt: skip
     items_before = _items(runtime.site)
     damage = _damage(site_dir)
     say("2. Made a damaging change: " + "; ".join(damage) + ".")
@@ -78,16 +82,24 @@ def demo(state: CliState, into: Path | None, source: Path, as_json: bool) -> Non
         print_plan(plan, details=True)
     result = operation.execute(prepared, Decision(choice=Choice.RESTORE_POINT, decided_by="demo"))
     say(f"5. Restored (pre-restore point {result.pre_restore_point}): "
-        f"{result.written} files written, {result.deleted} removed.")  # fmt: skip
+        f"{plural(result.written, 'file')} written, {result.deleted} removed.")  # fmt: skip
     identical = _fingerprint(runtime.site) == before
     say("6. The site is byte-identical to the restore point." if identical
         else "6. MISMATCH: the site differs from the restore point.")  # fmt: skip
-    if as_json:
-        emit_json({"site": str(site_dir), "restore_point": point.id, "damage": damage,
-                   "analysis": analysis.model_dump(mode="json"), "check": plan.report(),
-                   "restore": result.model_dump(mode="json"), "identical": identical})  # fmt: skip
     if not identical:
-        raise PublisherRestoreError("demo: the restored site differs from the restore point")
+        raise PublisherRestoreError(
+            f"demo: the restored site differs from the restore point (the copy is kept at "
+            f"{site_dir})"
+        )
+    if not keep:
+        _remove_copy(site_dir)
+    say(f"7. Kept the copy at {site_dir}." if keep
+        else "7. Removed the temporary copy (pass --keep or --into DIR to keep it).")  # fmt: skip
+    if as_json:
+        emit_json({"site": str(site_dir), "kept": keep, "restore_point": point.id,
+                   "damage": damage, "analysis": analysis.model_dump(mode="json"),
+                   "check": plan.report(), "restore": result.model_dump(mode="json"),
+                   "identical": identical})  # fmt: skip
 
 
 def _items(site: Site) -> ItemSet:
@@ -95,11 +107,16 @@ def _items(site: Site) -> ItemSet:
 
 
 def _copy_site(source: Path, into: Path | None) -> Path:
-    target = into or Path(tempfile.mkdtemp(prefix="publisher-restore-demo-")) / "site"
+    target = into or Path(tempfile.mkdtemp(prefix=TEMP_PREFIX)) / "site"
     if target.exists() and any(target.iterdir()):
         raise PublisherRestoreError(f"{target}: folder is not empty; choose another --into")
     shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("restore"))
     return target
+
+
+def _remove_copy(site_dir: Path) -> None:
+    """Remove the temporary folder ``_copy_site`` made (the copy and its parent)."""
+    shutil.rmtree(site_dir.parent if site_dir.parent.name.startswith(TEMP_PREFIX) else site_dir)
 
 
 def _damage(site: Path) -> list[str]:

@@ -4,7 +4,8 @@ Expected errors print one line on stderr and exit with the error's code:
 1 general, 2 usage, 3 configuration or site, 4 unreadable item, 5 integrity or
 hostile input, 6 storage, 7 locked, 8 no such restore point, 9 cancelled,
 10 analyser findings at or above --fail-on, 11 interrupted restore needs recovery,
-12 the site or the inputs changed since the check (run check again; nothing changed).
+12 the site or the inputs changed since the check (run check again; nothing changed),
+130 interrupted by Ctrl-C (SIGINT).
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import click
 
 from publisher_restore.cli import points, restoring
 from publisher_restore.cli.demo import demo
+from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
+from publisher_restore.cli.output import fail
 from publisher_restore.cli.state import CliState
-from publisher_restore.errors import PublisherRestoreError
+from publisher_restore.errors import OperationCancelled, PublisherRestoreError
 from publisher_restore.lifecycle import Lifecycle
 from publisher_restore.plugin_manager import build_plugin_manager
 from publisher_restore.runtime import Runtime
 from publisher_restore.version import __version__
+
+PROG = "publisher-restore"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,25 +60,47 @@ _add_commands(cli)
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: plugin commands, then the group, errors as one line."""
-    pm = build_plugin_manager()
-    Lifecycle(pm).add_commands(cli)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
+        pm = build_plugin_manager()
+        Lifecycle(pm).add_commands(cli)
         # Without standalone mode click returns ctx.exit(n) codes instead of exiting.
-        code = cli.main(args=argv, obj=pm, standalone_mode=False)
+        code = cli.main(args=args, prog_name=PROG, obj=pm, standalone_mode=False)
     except PublisherRestoreError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(str(error), error.exit_code)
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""
-        click.echo(f"error: {where}{error.strerror or error}", err=True)
-        sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(9)
+        fail(f"{where}{error.strerror or error}", 1)
+    except KeyboardInterrupt:
+        fail(interrupted_message(args), INTERRUPTED_EXIT_CODE, prefix="")
+    except click.exceptions.Abort as abort:
+        if _by_ctrl_c(abort):
+            if abort.__cause__ is None:  # at a prompt: click leaves the cursor after it
+                click.echo(err=True)
+            fail(interrupted_message(args), INTERRUPTED_EXIT_CODE, prefix="")
+        fail("cancelled; nothing was changed", OperationCancelled.exit_code)
+    except click.UsageError as error:
+        fail(usage_message(error), error.exit_code)
     except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+        fail(error.format_message(), error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _by_ctrl_c(abort: click.exceptions.Abort) -> bool:
+    """Click turns Ctrl-C into Abort (``from`` it, or ``from None`` at a prompt)."""
+    return isinstance(abort.__cause__ or abort.__context__, KeyboardInterrupt)
+
+
+def usage_message(error: click.UsageError) -> str:
+    """A usage error as one line; ``--site`` after the command says where it belongs."""
+    command = error.ctx.command_path if error.ctx else PROG
+    if isinstance(error, click.NoSuchOption) and error.option_name.split("=")[0] == "--site":
+        name = error.ctx.info_name if error.ctx else "COMMAND"
+        return (
+            f"--site is a global option: put it before the command, as in "
+            f"'{PROG} --site DIR {name} ...'"
+        )
+    return f"{error.format_message().rstrip('.')}; see '{command} --help'"

@@ -9,7 +9,9 @@ from publisher_restore.cli.output import (
     human_size,
     json_option,
     on_terminal,
+    plural,
     progress_for,
+    warn,
 )
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import IntegrityError, OperationCancelled
@@ -28,20 +30,25 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
     """Take a restore point of the site now."""
     service = state.restore_points(progress_for(as_json))
     if media is None and not as_json and on_terminal():
-        media = click.confirm(
-            "Include media files?", default=service.site.settings.include_media, err=True
-        )
+        if service.site.has_media_folder:
+            media = click.confirm(
+                "Include media files?", default=service.site.settings.include_media, err=True
+            )
+        else:
+            click.echo("Not asking about media: this site has no wwwroot/media folder.", err=True)
     manifest = service.create(note=note, include_media=media)
     if as_json:
         emit_json(manifest.summary())
         return
     click.echo(
-        f"Created restore point {manifest.id}: {manifest.file_count} files, "
-        f"{len(manifest.items)} items, {human_size(manifest.archive_size)}"
+        f"Created restore point {manifest.id}: {plural(manifest.file_count, 'file')}, "
+        f"{plural(len(manifest.items), 'item')}, {human_size(manifest.archive_size)}"
         + (" (with media)" if manifest.includes_media else "")
     )
     for problem in manifest.problems:
         click.echo(f"  warning: {problem.path}:{problem.line or '-'}: {problem.problem}", err=True)
+    for left_out in manifest.skipped:
+        click.echo(f"  skipped: {left_out.path}: {left_out.reason}", err=True)
 
 
 @click.command("list")
@@ -52,18 +59,26 @@ def list_points(state: CliState, as_json: bool) -> None:
     service = state.restore_points()
     points = service.points()
     for broken in service.unreadable_points():
-        click.echo(f"warning: restore point {broken.point_id} not listed: {broken.error}", err=True)
+        warn(f"restore point {broken.point_id} not listed: {broken.error}")
     if as_json:
         emit_json([p.summary() for p in points])
         return
     if not points:
         click.echo("No restore points yet.")
+        return
+    click.echo(list_row("ID", "CREATED (UTC)", "REASON", "FILES", "SIZE", "FLAGS", "NOTE"))
     for p in points:
-        flags = ("media " if p.includes_media else "") + ("pinned" if p.pinned else "")
-        click.echo(
-            f"{p.id}  {p.created:%Y-%m-%d %H:%M:%S}Z  {p.reason.value:<11} "
-            f"{p.file_count:>6} files {human_size(p.archive_size):>9}  {flags:<12} {p.note}"
-        )
+        flags = " ".join(f for f, on in (("media", p.includes_media), ("pinned", p.pinned)) if on)
+        created = f"{p.created:%Y-%m-%d %H:%M:%S}"
+        size = human_size(p.archive_size)
+        click.echo(list_row(p.id, created, p.reason.value, str(p.file_count), size, flags, p.note))
+
+
+def list_row(*cells: str) -> str:
+    """One line of the ``list`` table: id, created, reason, files, size, flags, note."""
+    point_id, created, reason, files, size, flags, note = cells
+    row = f"{point_id:<26}  {created:<19}  {reason:<11} {files:>6} {size:>9}  {flags:<12} {note}"
+    return row.rstrip()
 
 
 @click.command()
@@ -101,6 +116,8 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
         click.echo(f"{label:>13}: {value}")
     for problem in point.problems:
         click.echo(f"      problem: {problem.path}:{problem.line or '-'}: {problem.problem}")
+    for left_out in point.skipped:
+        click.echo(f"      skipped: {left_out.path}: {left_out.reason}")
     if show_files:
         for record in point.files:
             click.echo(f"  {record.sha256[:12]} {record.size:>10} {record.path}")
@@ -122,7 +139,9 @@ def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: boo
             click.echo(f"{r.point_id}: " + ("ok" if r.ok else f"FAILED: {r.error}"))
     failed = [r for r in results if not r.ok]
     if failed:
-        raise IntegrityError(f"{len(failed)} of {len(results)} restore points failed verification")
+        raise IntegrityError(
+            f"{len(failed)} of {plural(len(results), 'restore point')} failed verification"
+        )
 
 
 @click.command()
@@ -177,8 +196,8 @@ def prune(
         return
     verb = "Would delete" if dry_run else "Deleted"
     for point in doomed:
-        click.echo(f"{verb} {point.id} ({point.created:%Y-%m-%d %H:%M}Z, {point.reason.value})")
-    click.echo(f"{verb} {len(doomed)} restore point(s).")
+        click.echo(f"{verb} {point.id} ({point.created:%Y-%m-%d %H:%M} UTC, {point.reason.value})")
+    click.echo(f"{verb} {plural(len(doomed), 'restore point')}.")
 
 
 COMMANDS = (create, list_points, show, verify, delete, pin, prune)

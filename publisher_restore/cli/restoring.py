@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 import click
 
-from publisher_restore.cli.output import emit_json, json_option, on_terminal, progress_for
+from publisher_restore.cli.output import (
+    emit_json,
+    json_option,
+    on_terminal,
+    plural,
+    progress_for,
+)
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
@@ -50,7 +56,7 @@ def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_
     if result.pre_restore_point:
         click.echo(f"Pre-restore restore point: {result.pre_restore_point}")
     click.echo(
-        f"Restored {result.restore_point}: {result.written} files written, "
+        f"Restored {result.restore_point}: {plural(result.written, 'file')} written, "
         f"{result.deleted} removed."
     )
 
@@ -89,9 +95,11 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
     summary = plan.summary()
     counts = summary["by_change"]
     click.echo(
-        f"Restoring {plan.point.id} would change {summary['changes']} item(s) or file(s): "
+        f"Restoring {plan.point.id} would change "
+        f"{plural(summary['changes'], 'item or file', 'items or files')}: "
         f"{counts['create']} created, {counts['update']} updated, {counts['delete']} deleted "
-        f"({summary['files']['write']} files written, {summary['files']['delete']} removed)."
+        f"({plural(summary['files']['write'], 'file')} written, "
+        f"{summary['files']['delete']} removed)."
     )
     for change in plan.changes:
         label = f"{change.item_type} {change.alias!r}" if change.item_type else change.scope.value

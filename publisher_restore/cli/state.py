@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pluggy
 
+from publisher_restore.cli.output import warn
 from publisher_restore.operations.restore import RestoreOperation
 from publisher_restore.operations.restore_points import RestorePoints
 from publisher_restore.progress import Progress
@@ -18,6 +19,7 @@ class CliState:
     """The process's runtime: plugins now, the ``--site`` folder when a command needs it."""
 
     runtime: Runtime
+    _warned: bool = field(default=False, init=False)
 
     @property
     def site_dir(self) -> Path:
@@ -29,8 +31,17 @@ class CliState:
 
     def restore_points(self, progress: Progress | None = None) -> RestorePoints:
         """Restore points of the ``--site`` folder."""
+        self._warn_once()
         return self.runtime.restore_points(progress)
 
     def restore(self, progress: Progress | None = None) -> RestoreOperation:
         """Check and restore on the ``--site`` folder."""
+        self._warn_once()
         return self.runtime.restore(progress)
+
+    def _warn_once(self) -> None:
+        """The site's warnings (a web-served restore folder, ...), once per command."""
+        if not self._warned:
+            self._warned = True
+            for warning in self.runtime.site.warnings:
+                warn(warning)

@@ -151,7 +151,23 @@ def _parse_json(path: Path, text: str) -> Any:
     except RecursionError:
         raise ConfigError(f"{path}: JSON is nested too deeply") from None
     except ValueError as error:
+        if _holds_no_value(text):
+            raise ConfigError(
+                f"{path}: the file is empty (no JSON value, only whitespace or comments); "
+                ".NET refuses such a file too, so the site would not start: write {} in it "
+                "or delete it"
+            ) from None
         raise ConfigError(f"{path}:{_syntax_problem(str(error))}") from None
+
+
+def _holds_no_value(text: str) -> bool:
+    """True when the text is only whitespace and comments (its value list would be empty)."""
+    if not text.strip():
+        return True
+    try:
+        return bool(json5.loads(f"[{text}\n]") == [])
+    except (ValueError, RecursionError):
+        return False
 
 
 def _syntax_problem(message: str) -> str:

@@ -1,4 +1,16 @@
-"""Masking of secrets in configuration values, so no secret reaches a log, error or screen."""
+"""The one masking rule for secrets: every value, key name, URL and exception text that can
+reach a message, a log or a screen passes through here first.
+
+What is masked:
+
+- values of keys whose name says they are secret (``ConnectionString``, ``AccountKey``,
+  ``Password``, ``SasToken``, ...), whole;
+- inline secrets in connection strings and URLs (``AccountKey=...``,
+  ``SharedAccessSignature=...``, ``Password=...``, ``sig=...``);
+- the user-info of any URL (``https://user:PASSWORD@host`` shows as ``https://***@host``),
+  also inside a connection string's ``BlobEndpoint``;
+- key names that are not plain names (a connection string pasted where a key belongs).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +29,10 @@ _SEPARATORS = re.compile(r"[\s_\-.:]")
 _INLINE_SECRET = re.compile(
     r"(?i)\b(AccountKey|SharedAccessSignature|SharedAccessKey|Password|Pwd|sig)=([^;&\s\"']*)"
 )
+# The user-info of a URL: everything between "scheme://" and the last "@" of the authority.
+_URL_USER_INFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s\"'<>]*@")
+# A key name that is safe to echo: a word, as configuration keys are.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-$]{1,64}")
 
 
 def is_secret_key(name: str) -> bool:
@@ -25,7 +41,8 @@ def is_secret_key(name: str) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """The text with inline secrets (``AccountKey=...``, ``sig=...``) masked."""
+    """The text with inline secrets (``AccountKey=...``, ``sig=...``) and URL user-info masked."""
+    text = _URL_USER_INFO.sub(lambda match: f"{match.group(1)}{MASK}@", text)
     return _INLINE_SECRET.sub(lambda match: f"{match.group(1)}={MASK}", text)
 
 
@@ -33,7 +50,7 @@ def redact(value: Any) -> Any:
     """A copy of ``value`` with secret-named keys masked and inline secrets removed from strings."""
     if isinstance(value, Mapping):
         return {
-            key: _mask(item) if is_secret_key(str(key)) else redact(item)
+            shown_key(str(key)): _mask(item) if is_secret_key(str(key)) else redact(item)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
@@ -41,6 +58,14 @@ def redact(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     return value
+
+
+def shown_key(name: str) -> str:
+    """A configuration key name as a message may show it: plain names as they are, anything
+    else (a pasted connection string, a URL) replaced, since it may be a secret."""
+    if _PLAIN_KEY.fullmatch(name):
+        return name
+    return "(a key that is not a plain name, not shown: it may hold a secret)"
 
 
 def describe_value(key_path: str, value: Any) -> str:
@@ -56,5 +81,5 @@ def _mask(value: Any) -> Any:
     if value is None or value == "":
         return value
     if isinstance(value, Mapping):
-        return {key: _mask(item) for key, item in value.items()}
+        return {shown_key(str(key)): _mask(item) for key, item in value.items()}
     return MASK

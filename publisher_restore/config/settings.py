@@ -29,7 +29,7 @@ from publisher_restore.config.layers import (
     read_env_layer,
     read_json_layer,
 )
-from publisher_restore.config.redact import redact
+from publisher_restore.config.redact import redact, shown_key
 from publisher_restore.config.values import (
     Where,
     as_bool,
@@ -210,7 +210,8 @@ def _storage(value: Any, merged: MergedConfig) -> StorageSettings:
         return StorageSettings()
     if len(providers) > 1:
         named = "; ".join(
-            f"{name} (from {merged.source((*SECTION, 'Storage', name))})" for name in providers
+            f"{shown_key(name)} (from {merged.source((*SECTION, 'Storage', name))})"
+            for name in providers
         )
         raise storage_where.error(f"names more than one provider: {named}", show_value=False)
     name, options = next(iter(providers.items()))

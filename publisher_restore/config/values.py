@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from publisher_restore.config.redact import describe_value
+from publisher_restore.config.redact import describe_value, shown_key
 from publisher_restore.errors import ConfigError
 
 
@@ -19,7 +19,18 @@ class Where:
     def error(self, problem: str, value: Any = None, *, show_value: bool = True) -> ConfigError:
         """A ConfigError naming the key, its source and the problem (secret values hidden)."""
         shown = f" (got {describe_value(self.key_path, value)})" if show_value else ""
-        return ConfigError(f"{self.key_path} in {self.source}: {problem}{shown}")
+        return ConfigError(f"{shown_key_path(self.key_path)} in {self.source}: {problem}{shown}")
+
+
+def shown_key_path(key_path: str) -> str:
+    """The key path as a message may show it: from the first key that is not a plain name
+    (a pasted connection string), the rest is replaced by one note."""
+    shown: list[str] = []
+    for segment in key_path.split(":"):
+        if shown_key(segment) != segment:
+            return ":".join([*shown, shown_key(segment)])
+        shown.append(segment)
+    return key_path
 
 
 def is_unset(value: Any) -> bool:

@@ -20,10 +20,11 @@ from publisher_restore.restore.manifest import (
     ProblemRecord,
     Reason,
     Scope,
+    SkippedRecord,
     new_restore_point_id,
 )
 from publisher_restore.restore.store import RestorePointStore
-from publisher_restore.site import Site, SiteFile
+from publisher_restore.site import Site, SiteFile, SkippedPath
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import EmptyItem, ParseProblem
 from publisher_restore.version import __version__
@@ -43,13 +44,16 @@ def create_restore_point(
     On any failure nothing is listed and the temporary archive is removed.
     """
     store.remove_orphans()
-    files = list(site.iter_files(include_media=include_media))
+    skipped: list[SkippedPath] = []
+    files = list(site.iter_files(include_media=include_media, skipped=skipped))
     point_id = new_restore_point_id()
     archive_path = _temp_archive_path(site, point_id)
     try:
         records = _write(archive_path, files, progress)
         crash_point("create-archived")
         manifest = _describe(site, point_id, files, records, reason, note, include_media)
+        left_out = [SkippedRecord(path=s.path, reason=s.reason) for s in skipped]
+        manifest = manifest.model_copy(update={"skipped": left_out})
         manifest = _verified(manifest, archive_path, progress)
         progress.begin("store", files=1, total_bytes=manifest.archive_size)
         store.publish(manifest, archive_path, progress=lambda n: progress.advance(nbytes=n))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from publisher_restore.scopes import Scope as Scope  # re-exported: callers name it from here
 
@@ -61,6 +61,15 @@ class ProblemRecord(BaseModel):
     problem: str
 
 
+class SkippedRecord(BaseModel):
+    """A path in the point's scopes left out of the archive, and why (a symbolic link, ...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    reason: str
+
+
 class Manifest(BaseModel):
     """Everything known about a restore point without opening its archive."""
 
@@ -85,6 +94,11 @@ class Manifest(BaseModel):
     files: list[FileRecord] = Field(default_factory=list)
     items: list[ItemRecord] = Field(default_factory=list)
     problems: list[ProblemRecord] = Field(default_factory=list)
+    skipped: list[SkippedRecord] = Field(default_factory=list)
+
+    @field_serializer("created", when_used="json")
+    def _created_text(self, created: datetime) -> str:
+        return utc_text(created)
 
     @property
     def file_count(self) -> int:
@@ -98,7 +112,7 @@ class Manifest(BaseModel):
         """The fields ``list --json`` prints for each restore point."""
         return {
             "id": self.id,
-            "created": self.created.isoformat(),
+            "created": utc_text(self.created),
             "reason": self.reason.value,
             "note": self.note,
             "created_by": self.created_by,
@@ -110,7 +124,14 @@ class Manifest(BaseModel):
             "file_count": self.file_count,
             "item_count": len(self.items),
             "problem_count": len(self.problems),
+            "skipped": [s.model_dump() for s in self.skipped],
         }
+
+
+def utc_text(moment: datetime) -> str:
+    """The one timestamp form of every JSON output: ISO 8601 in UTC ending in ``Z``."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def new_restore_point_id(now: datetime | None = None) -> str:

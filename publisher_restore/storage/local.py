@@ -5,6 +5,10 @@ fsynced, then published with ``os.link`` (fails if the name exists) or
 ``os.replace`` (overwrites), and the folder is fsynced.  Locks are ``flock``
 files in ``<root>/.state/locks/``.  Nothing under ``.state/`` is ever an
 object: ``list`` skips it and names inside it are refused.
+
+The folder gets a ``.gitignore`` (``*``) when the tool first uses it: sites commit
+``uSync/`` to git, and restore points must not travel with it.  That file is not an
+object either.
 """
 
 from __future__ import annotations
@@ -34,6 +38,13 @@ if TYPE_CHECKING:
     from publisher_restore.storage.registry import StorageRequest
 
 STATE_DIR = ".state"
+GITIGNORE = ".gitignore"
+GITIGNORE_TEXT = (
+    "# Written by publisher-restore on first use: restore points and the tool's state\n"
+    "# stay out of git (sites commit uSync/, and this folder is inside it by default).\n"
+    "*\n"
+)
+_INTERNAL = frozenset({STATE_DIR, GITIGNORE})
 TEMP_SUFFIX = ".tmp"
 TEMP_MAX_AGE = 600.0
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV}
@@ -121,6 +132,7 @@ class LocalStorageProvider(StorageProvider):
 
     def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
         check_name(name)
+        make_state_dir(self.root)
         path = self.lock_dir / f"{name}.lock"
         return hold_file_lock(path, timeout=timeout, label=f"lock {name!r} of {self.describe()}")
 
@@ -145,8 +157,9 @@ class LocalStorageProvider(StorageProvider):
 
     def _path(self, name: str) -> Path:
         check_name(name)
-        if name.split("/", 1)[0] == STATE_DIR:
-            raise StorageError(f"invalid storage object name {name!r}: {STATE_DIR}/ is internal")
+        first = name.split("/", 1)[0]
+        if first in _INTERNAL:
+            raise StorageError(f"invalid storage object name {name!r}: {first} is internal")
         return self.root / name
 
     def _write(
@@ -167,6 +180,7 @@ class LocalStorageProvider(StorageProvider):
                 temp.unlink()
 
     def _temp_path(self) -> Path:
+        make_state_dir(self.root)
         fsutil.make_dirs_durably(self.temp_dir)
         return self.temp_dir / f"{os.getpid()}-{uuid.uuid4().hex}{TEMP_SUFFIX}"
 
@@ -201,6 +215,21 @@ class LocalStorageProvider(StorageProvider):
         raise StorageError(f"cannot store {name!r}: its folder {target.parent} keeps vanishing")
 
 
+def make_state_dir(folder: Path) -> Path:
+    """The tool's ``.state`` folder inside ``folder``; its first creation also writes the
+    ``.gitignore`` that keeps ``folder`` out of git (unless one is there already)."""
+    state = folder / STATE_DIR
+    if state.is_dir():
+        return state
+    fsutil.make_dirs_durably(state)
+    with contextlib.suppress(FileExistsError):
+        # O_EXCL: never overwrite a user's file, never write through a link.
+        fd = os.open(folder / GITIGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with open(fd, "w", encoding="utf-8") as out:
+            out.write(GITIGNORE_TEXT)
+    return state
+
+
 def _link_or_replace(temp: Path, target: Path, *, overwrite: bool) -> None:
     if overwrite:
         os.replace(temp, target)
@@ -226,7 +255,7 @@ def _walk(folder: Path, base: str) -> Iterator[ObjectInfo]:
         return
     keyed = [(_sort_key(entry), entry) for entry in entries]
     for _key, entry in sorted(keyed, key=lambda pair: pair[0]):
-        if not base and entry.name == STATE_DIR:
+        if not base and entry.name in _INTERNAL:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path), f"{base}{entry.name}/")

@@ -44,7 +44,7 @@ def test_text_report_and_fail_on(
         capsys, "--current", str(current), "--incoming", str(incoming), "--fail-on", "damaging"
     )
     assert code == 10
-    assert "1 unacknowledged finding(s) at or above damaging" in err
+    assert "1 unacknowledged finding at or above damaging" in err
 
 
 def test_json_and_sarif_formats(

@@ -101,8 +101,29 @@ def test_extracting_only_some_files_still_verifies_the_others(tmp_path: Path) ->
 def test_truncation_is_detected(keep: float) -> None:
     archive = honest()
     cut = int(len(archive) * keep) if isinstance(keep, float) else keep % len(archive)
-    with pytest.raises(IntegrityError, match=r"truncated or corrupt|incomplete"):
+    with pytest.raises(IntegrityError, match=r"truncated|incomplete"):
         verify(archive[:cut], records(MEMBERS))
+
+
+def test_an_archive_cut_before_its_first_file_says_so() -> None:
+    """tarfile's "empty file" hid that the archive was cut short; the message says what is true."""
+    archive = honest()
+    expected = {
+        0: "archive truncated: the file is empty (0 bytes)",
+        1: "archive truncated: it ends after 1 byte, inside the compressed stream, before any "
+        "file could be read",
+        40: "archive truncated: it ends after 40 bytes, inside the compressed stream, before "
+        "any file could be read",
+    }
+    for keep, message in expected.items():
+        with pytest.raises(IntegrityError) as caught:
+            verify(archive[:keep], records(MEMBERS))
+        assert str(caught.value) == message
+    with pytest.raises(IntegrityError) as caught:
+        verify(compress(b""), records(MEMBERS))
+    assert str(caught.value) == (
+        "archive truncated: its tar stream is empty (no file, no end-of-archive marker)"
+    )
 
 
 def test_a_tar_stream_cut_inside_a_whole_zstd_frame_is_detected() -> None:

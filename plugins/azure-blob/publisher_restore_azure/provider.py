@@ -22,6 +22,7 @@ from azure.core.exceptions import (
 )
 from azure.storage.blob import BlobClient, ContainerClient
 
+from publisher_restore.config.redact import redact_text
 from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
 from publisher_restore.storage.base import (
     ObjectInfo,
@@ -71,7 +72,9 @@ class AzureBlobStorageProvider(StorageProvider):
 
     def describe(self) -> str:
         where = f"Azure container {self.settings.container!r} at {account_url(self.container)}"
-        return f"{where} (prefix {self.settings.prefix!r})" if self.settings.prefix else where
+        where = f"{where} (prefix {self.settings.prefix!r})" if self.settings.prefix else where
+        # A BlobEndpoint may carry user:password@ in its URL.
+        return redact_text(where)
 
     def put_file(
         self,

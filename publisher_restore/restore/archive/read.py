@@ -139,13 +139,33 @@ class VerifiedArchive:
 
 
 def _open_tar(layers: DecompressedStream, tarinfo: type[GuardedTarInfo]) -> tarfile.TarFile:
-    with decode_errors():
-        return tarfile.open(
-            fileobj=cast(BinaryIO, layers.reader),  # tarfile only calls read()
-            mode="r|",
-            tarinfo=tarinfo,
-            bufsize=TAR_BUFFER,
+    try:
+        with decode_errors():
+            return tarfile.open(
+                fileobj=cast(BinaryIO, layers.reader),  # tarfile only calls read()
+                mode="r|",
+                tarinfo=tarinfo,
+                bufsize=TAR_BUFFER,
+            )
+    except IntegrityError as error:
+        if isinstance(error.__cause__, tarfile.ReadError) and layers.reader.bytes_read == 0:
+            # tarfile's own words, "empty file", would hide that the archive was cut short.
+            raise IntegrityError(_no_tar_data(layers)) from None
+        raise
+
+
+def _no_tar_data(layers: DecompressedStream) -> str:
+    """What is true of an archive that decompressed to nothing."""
+    size = layers.tap.bytes_read
+    if size == 0:
+        return "archive truncated: the file is empty (0 bytes)"
+    if not layers.tap.tracker.complete:
+        unit = "byte" if size == 1 else "bytes"
+        return (
+            f"archive truncated: it ends after {size} {unit}, inside the compressed stream, "
+            "before any file could be read"
         )
+    return "archive truncated: its tar stream is empty (no file, no end-of-archive marker)"
 
 
 def _next_member(tar: tarfile.TarFile) -> tarfile.TarInfo | None:
