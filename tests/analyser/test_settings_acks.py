@@ -8,7 +8,15 @@ from publisher_restore.analyser import AnalyserSettings
 from publisher_restore.analyser.acks import suggest
 from publisher_restore.analyser.findings import Severity
 from publisher_restore.errors import ConfigError
-from tests.analyser.helpers import analyse, with_property, without_property
+from tests.analyser.helpers import (
+    QUOTE_ONLY_BLOCKS,
+    analyse,
+    base_items,
+    find,
+    with_property,
+    with_value,
+    without_property,
+)
 
 REMOVE_TITLE = without_property("pageBase", "pageTitle")
 
@@ -68,9 +76,19 @@ def test_severity_override_disable_and_zero_impact_downgrade() -> None:
     assert (finding.severity, finding.original_severity) == (Severity.RISKY, Severity.DAMAGING)
     disabled = analyse(REMOVE_TITLE, settings=AnalyserSettings.from_section({"Disable": ["DC101"]}))
     assert disabled.findings == []
-    unused = without_property("quoteBlock", "cite")  # an element type: no content holds it
     downgrade = AnalyserSettings.from_section({"DowngradeZeroImpact": "true"})
-    graded = analyse(unused, settings=downgrade).findings[0]
+    # quoteBlock is an element type: its one value of cite sits in a block on hello-world,
+    # so its removal is not a zero impact and is not downgraded (the bug this guards)
+    in_blocks = analyse(without_property("quoteBlock", "cite"), settings=downgrade).findings[0]
+    assert (in_blocks.severity, in_blocks.original_severity) == (Severity.DAMAGING, None)
+    assert in_blocks.impact is not None and in_blocks.impact.block_values == 1
+    # the twin: no block holds a cite, so the impact is zero and the finding is downgraded
+    current = with_value(list(base_items()), "Hello World", "blocks", QUOTE_ONLY_BLOCKS)
+    incoming = [
+        find(without_property("quoteBlock", "cite"), "quoteBlock") if i.alias == "quoteBlock" else i
+        for i in current
+    ]
+    graded = analyse(incoming, current=current, settings=downgrade).findings[0]
     assert (graded.severity, graded.original_severity) == (Severity.RISKY, Severity.DAMAGING)
     assert analyse(REMOVE_TITLE, settings=downgrade).findings[0].severity is Severity.DAMAGING
 
