@@ -75,7 +75,8 @@ class Block:
     ``element_alias`` by Alias (Nested Content).  ``culture``/``segment`` are those of the value
     holding the block (a page value, or the parent block's value); a value's own culture wins.
     ``holder`` is the parent block's value that holds this block (None at the top).
-    ``in_area`` marks a Block Grid block the layout places inside another block's area.
+    ``in_area`` marks a Block Grid block the layout places inside another block's area;
+    ``position`` is a block's place in the layout's root list (None when not there).
     """
 
     element_key: str | None
@@ -89,6 +90,7 @@ class Block:
     parent: Block | None = None
     holder: BlockValue | None = None
     in_area: bool = False
+    position: int | None = None
 
     def label_culture(self, value: BlockValue) -> str | None:
         """The culture a value of this block counts under: its own, else its holder's."""
@@ -151,11 +153,11 @@ class _Reader:
             self.result.truncated = True
             return []
         found: list[Block] = []
-        for entry, settings, in_area in _entries(data):
+        for entry, settings, place in _entries(data):
             if len(self.result.blocks) >= MAX_BLOCKS:
                 self.result.truncated = True
                 break
-            block = _block(entry, settings, in_area, pending)
+            block = _block(entry, settings, place, pending)
             if block is not None:
                 self.result.blocks.append(block)
                 found.append(block)
@@ -201,11 +203,18 @@ def _get(data: dict[str, Any], name: str) -> Any:
     return next((v for k, v in data.items() if str(k).casefold() == folded), None)
 
 
-def _entries(data: Any) -> Iterator[tuple[dict[str, Any], bool, bool]]:
-    """(data item, is settings, in an area) for every block item of a value, in stored order."""
+@dataclass(frozen=True, slots=True)
+class _Place:
+    in_area: bool = False
+    position: int | None = None
+
+
+def _entries(data: Any) -> Iterator[tuple[dict[str, Any], bool, _Place]]:
+    """(data item, is settings, place in the layout) for every block item, in stored order."""
     if isinstance(data, list):
         if any(isinstance(e, dict) and _NC_ALIAS in e for e in data):
-            yield from ((e, False, False) for e in data if isinstance(e, dict))
+            items = (e for e in data if isinstance(e, dict))
+            yield from ((e, False, _Place(position=i)) for i, e in enumerate(items))
         return
     if not isinstance(data, dict):
         return
@@ -215,7 +224,7 @@ def _entries(data: Any) -> Iterator[tuple[dict[str, Any], bool, bool]]:
         if not isinstance(inner, dict):
             return
         envelope = inner
-    referenced, in_areas = _layout_ids(_get(envelope, "layout"))
+    layout = _Layout(_get(envelope, "layout"))
     for name, settings in (("contentData", False), ("settingsData", True)):
         items = _get(envelope, name)
         if not isinstance(items, list):
@@ -224,35 +233,49 @@ def _entries(data: Any) -> Iterator[tuple[dict[str, Any], bool, bool]]:
             if not isinstance(entry, dict):
                 continue
             ident = block_id(_get(entry, "key") or _get(entry, "udi"))
-            if not referenced or ident is None or ident in referenced:
-                yield entry, settings, ident in in_areas
+            if not layout.found or ident is None or ident in layout.found:
+                place = _Place(ident in layout.in_areas, layout.roots.get(ident or ""))
+                yield entry, settings, place
 
 
-def _layout_ids(layout: Any) -> tuple[set[str], set[str]]:
-    """Block ids the layout references, and those placed in a Block Grid area; bounded."""
-    found: set[str] = set()
-    in_areas: set[str] = set()
-    if not isinstance(layout, dict):
-        return found, in_areas
-    stack: list[tuple[Any, bool]] = [(items, False) for items in layout.values()]
-    visited = 0
-    while stack and visited < MAX_BLOCKS * 4:
-        node, nested = stack.pop()
-        visited += 1
-        if isinstance(node, list):
-            stack.extend((child, nested) for child in node)
-        elif isinstance(node, dict):
-            for name in ("contentKey", "contentUdi", "settingsKey", "settingsUdi"):
-                ident = block_id(node.get(name))
+class _Layout:
+    """Block ids the layout references, those in a Block Grid area, the root order; bounded."""
+
+    def __init__(self, layout: Any) -> None:
+        self.found: set[str] = set()
+        self.in_areas: set[str] = set()
+        self.roots: dict[str, int] = {}
+        if not isinstance(layout, dict):
+            return
+        for items in layout.values():
+            for index, item in enumerate(items if isinstance(items, list) else ()):
+                ident = (
+                    block_id(item.get("contentKey") or item.get("contentUdi"))
+                    if isinstance(item, dict)
+                    else None
+                )
                 if ident is not None:
-                    found.add(ident)
-                    if nested:
-                        in_areas.add(ident)
-            areas = node.get("areas")
-            for area in areas if isinstance(areas, list) else ():
-                if isinstance(area, dict):
-                    stack.append((area.get("items"), True))
-    return found, in_areas
+                    self.roots.setdefault(ident, index)
+        self._walk([(items, False) for items in layout.values()])
+
+    def _walk(self, stack: list[tuple[Any, bool]]) -> None:
+        visited = 0
+        while stack and visited < MAX_BLOCKS * 4:
+            node, nested = stack.pop()
+            visited += 1
+            if isinstance(node, list):
+                stack.extend((child, nested) for child in node)
+            elif isinstance(node, dict):
+                for name in ("contentKey", "contentUdi", "settingsKey", "settingsUdi"):
+                    ident = block_id(node.get(name))
+                    if ident is not None:
+                        self.found.add(ident)
+                        if nested:
+                            self.in_areas.add(ident)
+                areas = node.get("areas")
+                for area in areas if isinstance(areas, list) else ():
+                    if isinstance(area, dict):
+                        stack.append((area.get("items"), True))
 
 
 def block_id(value: Any) -> str | None:
@@ -279,7 +302,7 @@ def _optional(raw: Any) -> str | None:
     return raw.strip() or None if isinstance(raw, str) else None
 
 
-def _block(entry: dict[str, Any], settings: bool, in_area: bool, pending: _Pending) -> Block | None:
+def _block(entry: dict[str, Any], settings: bool, place: _Place, pending: _Pending) -> Block | None:
     alias = entry.get(_NC_ALIAS)
     type_key = _optional(_get(entry, "contentTypeKey"))
     if not type_key and not isinstance(alias, str):
@@ -295,7 +318,8 @@ def _block(entry: dict[str, Any], settings: bool, in_area: bool, pending: _Pendi
         depth=pending.depth,
         parent=pending.parent,
         holder=pending.holder,
-        in_area=in_area,
+        in_area=place.in_area,
+        position=place.position,
     )
 
 

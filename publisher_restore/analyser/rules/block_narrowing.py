@@ -9,7 +9,7 @@ the blocks counted are:
 
 - blocks of a removed type held by a value of a property that uses this data type (on a page,
   or in a block whose property uses it);
-- the blocks past the new maximum (in stored order) in each such value; Block Grid blocks
+- the blocks past the new maximum (in layout order) in each such value; Block Grid blocks
   placed inside another block's area do not count against the root maximum.
 
 A removed type that the import deletes is not counted here: DC102 reports its blocks.
@@ -149,7 +149,13 @@ def _counted(
         for h in ctx.content.page_blocks(page).inside(value)
         if _directly_in(h, value) and not h.block.settings and not h.block.in_area
     ]
+    direct.sort(key=_layout_order)  # the page's order: the layout's, else the stored one
     return direct[limit:]
+
+
+def _layout_order(held: HeldBlock) -> float:
+    position = held.block.position
+    return float("inf") if position is None else position
 
 
 def _directly_in(held: HeldBlock, value: PropertyValue | BlockValue) -> bool:
