@@ -168,12 +168,13 @@ class DataTypeDeletedRule(Rule):
 
 
 def _values_tail(count: UsageCount, properties: int) -> str:
+    """', with 21 values on 7 pages' (a comma: the list may end in 'and 3 more')."""
     if count.impact is None:
         its = verb(properties, "its", "their")
-        return f" with all {its} values ({count.reasons()})"
+        return f", with all {its} values ({count.reasons()})"
     if not count.impact.values:
         return f", which {verb(properties, 'holds', 'hold')} {count.phrase()}"
-    return f" and {count.phrase()}"
+    return f", with {count.phrase()}"
 
 
 def repointed(ctx: AnalysisContext, item: DataTypeItem) -> list[str]:
