@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from publisher_restore.analyser.findings import INVARIANT, Impact
 from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import alias_key, culture_key
-from publisher_restore.usync.blocks import MARKERS, Block, BlockValue, may_hold_blocks, read_blocks
+from publisher_restore.usync.blocks import (
+    MARKERS,
+    Block,
+    BlockValue,
+    holds_nothing,
+    may_hold_blocks,
+    read_blocks,
+)
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyValue
 
 CONTENT_OF_TYPE = {"ContentType": "Content", "MediaType": "Media"}
@@ -37,8 +44,9 @@ def is_filled(value: PropertyValue) -> bool:
 
 
 def filled_text(text: str) -> bool:
-    """Text that holds a value (see ``is_filled``)."""
-    return text.strip() not in _EMPTY_VALUES
+    """Text that holds a value (see ``is_filled``); a block value with no block is empty."""
+    stripped = text.strip()
+    return stripped not in _EMPTY_VALUES and not holds_nothing(stripped)
 
 
 def culture_label(value: PropertyValue) -> str:

@@ -30,6 +30,7 @@ JSON nested deeper than Python's parser allows is not a block value.  Nothing he
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,26 @@ def may_hold_blocks(text: str) -> bool:
     """A cheap test: could this stored value be a block value (JSON with a block marker)?"""
     head = text.lstrip()[:1]
     return head in ("{", "[") and any(marker in text for marker in MARKERS)
+
+
+_MARKUP = re.compile(r'"markup"\s*:\s*(?:null|"((?:[^"\\]|\\.)*)")')
+
+
+def holds_nothing(text: str) -> bool:
+    """A Block List, Block Grid or rich-text value with no block (and no markup): empty.
+
+    Umbraco writes an emptied block editor as an envelope with empty lists
+    (``{"layout": {}, "contentData": [], "settingsData": []}``), not as an empty string.
+    A cheap text test: every block item names its element type as ``contentTypeKey``.
+    """
+    if not text.lstrip().startswith("{") or "contentData" not in text:
+        return False
+    if "contentTypeKey" in text:
+        return False
+    if '"markup"' not in text:
+        return True
+    markup = _MARKUP.search(text)
+    return markup is not None and not (markup.group(1) or "").strip()
 
 
 @dataclass(frozen=True, slots=True)

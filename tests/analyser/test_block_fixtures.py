@@ -390,3 +390,20 @@ def _without_image(usync: Path) -> str:
     start = text.index("<blocks>")
     value = text[text.index("<![CDATA[", start) + 9 : text.index("]]>", start)]
     return value.replace('"value": "hero.jpg"', '"value": ""')
+
+
+EMPTY_GRID = '{"layout": {"Umbraco.BlockGrid": []}, "contentData": [], "settingsData": []}'
+
+
+def test_a_block_value_emptied_to_an_envelope_is_emptied(tmp_path: Path) -> None:
+    # Umbraco writes an emptied block editor as empty lists, not as an empty string
+    current, incoming = pair(GRID, tmp_path)
+    set_value(incoming, "landing-two", "grid", EMPTY_GRID)
+    finding = only(compare(current, incoming), "DC703")
+    # headings "Hello" and "" and textBlock "Body" (the stale heading is not page content)
+    assert (finding.impact.held_blocks, finding.impact.held_values) == (3, 2)  # type: ignore[union-attr]
+    # the twin: a value that already held no block loses nothing when it is cleared
+    current, incoming = pair(GRID, tmp_path / "twin")
+    set_value(current, "landing-two", "grid", EMPTY_GRID)
+    set_value(incoming, "landing-two", "grid", "")
+    assert compare(current, incoming).findings == []

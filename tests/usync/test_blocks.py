@@ -9,7 +9,13 @@ from typing import Any
 from lxml import etree
 
 from publisher_restore.usync import blocks as reader
-from publisher_restore.usync.blocks import Block, block_id, may_hold_blocks, read_blocks
+from publisher_restore.usync.blocks import (
+    Block,
+    block_id,
+    holds_nothing,
+    may_hold_blocks,
+    read_blocks,
+)
 from tests.conftest import CORPUS
 
 KEY_A = "aaaaaaaa-0000-0000-0000-000000000001"
@@ -230,3 +236,14 @@ def test_every_corpus_block_value_reads_without_limits() -> None:
             assert not read.truncated, path
             found += len(read.blocks)
     assert found > 800
+
+
+def test_an_envelope_without_blocks_holds_nothing() -> None:
+    assert holds_nothing('{"layout": {}, "contentData": [], "settingsData": []}')
+    assert holds_nothing('{"contentData": [], "settingsData": [], "expose": [], "Layout": {}}')
+    assert holds_nothing('{"markup": "", "blocks": {"contentData": [], "settingsData": []}}')
+    assert holds_nothing('{"blocks": {"contentData": []}, "markup": null}')
+    assert not holds_nothing('{"markup": "<p>Hi</p>", "blocks": {"contentData": []}}')
+    assert not holds_nothing('{"markup": "a \\" b", "blocks": {"contentData": []}}')
+    assert not holds_nothing('{"contentData": [{"contentTypeKey": "k", "udi": "u"}]}')
+    assert not holds_nothing("plain text about contentData")
