@@ -33,6 +33,7 @@ CONTENT_OF_TYPE = {"ContentType": "Content", "MediaType": "Media"}
 _EMPTY_VALUES = frozenset({"", "[]", "{}", "null", "[ ]"})
 _MARKERS = tuple(marker.encode() for marker in MARKERS)
 _NESTED_CONTENT = b"ncContentTypeAlias"
+_TYPE_KEY = b"contentTypeKey"
 _GUID = re.compile(rb"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 ValueTest = Callable[[PropertyValue], bool]
@@ -91,22 +92,41 @@ class HeldBlock:
 
 
 class PageBlocks:
-    """Every block in one page's values, read once; what each value or block holds inside."""
+    """The blocks in one page's values, each value read once and only when asked for."""
 
     def __init__(self, page: ContentItem) -> None:
-        self.held: list[HeldBlock] = []
+        self.page = page
         self.truncated = False
+        self._read_ids: set[int] = set()
         self._inside: dict[int, list[HeldBlock]] = {}
-        for value in page.values:
-            if may_hold_blocks(value.value):
-                self._read(page, value)
 
-    def _read(self, page: ContentItem, value: PropertyValue) -> None:
+    @property
+    def held(self) -> list[HeldBlock]:
+        """Every block on the page (reads every value that may hold blocks)."""
+        return [h for value in self.page.values for h in self.in_value(value)]
+
+    def in_value(self, value: PropertyValue) -> list[HeldBlock]:
+        """The blocks one page value holds, at any depth."""
+        if id(value) not in self._read_ids:
+            self._read_ids.add(id(value))
+            if may_hold_blocks(value.value):
+                self._read(value)
+        return self._inside.get(id(value), [])
+
+    def mentioning(self, tokens: Sequence[str]) -> list[HeldBlock]:
+        """The blocks of the values whose text holds one of ``tokens`` (a type Key, a marker)."""
+        return [
+            h
+            for value in self.page.values
+            if any(t in value.value for t in tokens)
+            for h in self.in_value(value)
+        ]
+
+    def _read(self, value: PropertyValue) -> None:
         read = read_blocks(value.value, value.culture, value.segment)
         self.truncated = self.truncated or read.truncated
         for block in read.blocks:
-            held = HeldBlock(page, block, value)
-            self.held.append(held)
+            held = HeldBlock(self.page, block, value)
             self._inside.setdefault(id(value), []).append(held)
             node = block
             while node.parent is not None:  # bounded: depth <= usync.blocks.MAX_DEPTH
@@ -115,7 +135,12 @@ class PageBlocks:
                 node = node.parent
 
     def inside(self, holder: PropertyValue | BlockValue | Block) -> list[HeldBlock]:
-        """The blocks held (at any depth) by a page value, a block's value, or a block."""
+        """The blocks held (at any depth) by a page value, a block's value, or a block.
+
+        A block or a block's value is known only once the page value holding it was read.
+        """
+        if isinstance(holder, PropertyValue):
+            return self.in_value(holder)
         return self._inside.get(id(holder), [])
 
 
@@ -245,9 +270,11 @@ class ContentIndex:
         records = dict.fromkeys(candidates.by_guid.get(key, []) if key else [])
         if alias:
             records.update(dict.fromkeys(candidates.nested_content))
+        tokens = [t for t in (key, key.upper()) if t] + (["ncContentTypeAlias"] if alias else [])
         found: list[HeldBlock] = []
         for page in self._items(records):
-            found += [h for h in self.page_blocks(page).held if block_named(h.block, key, alias)]
+            held = self.page_blocks(page).mentioning(tokens)
+            found += [h for h in held if block_named(h.block, key, alias)]
         return found
 
     def _block_candidates(self) -> _Candidates:
@@ -287,8 +314,20 @@ class _Candidates:
             self.records.append(record)
             if _NESTED_CONTENT in text:
                 self.nested_content.append(record)
-            for guid in {match.lower() for match in _GUID.findall(text)}:
-                self.by_guid.setdefault(guid.decode(), []).append(record)
+            for guid in _type_keys(text):
+                self.by_guid.setdefault(guid, []).append(record)
+
+
+def _type_keys(text: bytes) -> set[str]:
+    """The GUIDs that follow a ``contentTypeKey`` in the text (escaped quotes allowed)."""
+    found: set[str] = set()
+    start = text.find(_TYPE_KEY)
+    while start >= 0:
+        match = _GUID.search(text, start + len(_TYPE_KEY), start + len(_TYPE_KEY) + 64)
+        if match is not None:
+            found.add(match.group(0).decode().lower())
+        start = text.find(_TYPE_KEY, start + len(_TYPE_KEY))
+    return found
 
 
 Spec = tuple[set[str] | None, ValueTest | None]
