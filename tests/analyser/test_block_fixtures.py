@@ -70,6 +70,18 @@ def test_nc_element_type_deleted_orphans_its_items_and_the_unused_twin_is_silent
     current, incoming = pair(NC, tmp_path / "twin")
     type_file(incoming, "teaser").unlink()
     assert compare(current, incoming).findings == []
+    # a settings-only export (no Content folder): the blocks cannot be counted, so it fires
+    current, incoming = pair(NC, tmp_path / "settings-only")
+    for side in (current, incoming):
+        for page in (side / "Content").glob("*.config"):
+            page.unlink()
+        (side / "Content").rmdir()
+    type_file(incoming, "teaser").unlink()
+    uncounted = only(compare(current, incoming), "DC102")
+    assert uncounted.impact is None
+    assert uncounted.message.endswith(
+        "orphans every block of that type (not counted: the current export has no content items)."
+    )
 
 
 def test_nc_unused_element_property_removed_fires_with_zero_impact(tmp_path: Path) -> None:

@@ -84,6 +84,8 @@ class TypeDeletedRule(Rule):
         reason = not_counted(ctx.content.uncounted_reason(item.item_type))
         if item.item_type == "MemberType":
             return f"deletes every member of that type ({reason})"
+        if item.is_element:
+            return f"orphans every block of that type ({reason})"
         return f"deletes all content of that type ({reason})"
 
     @staticmethod
