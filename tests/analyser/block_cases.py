@@ -8,12 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from publisher_restore.analyser import AnalysisResult, Finding
+from publisher_restore.analyser import AnalysisResult, Finding, run_rules
+from publisher_restore.analyser.findings import Semantics
+from publisher_restore.analyser.rules import builtin_rules
+from publisher_restore.analyser.sources import load_side
 from tests.analyser.corpus_cases import parse, type_file, write
 from tests.analyser.helpers import FIXTURES
-from tests.analyser.test_corpus import compare
 
 BLOCK_FIXTURES = FIXTURES / "blocks"
+
+
+def compare(current: Path, incoming: Path, semantics: Semantics = "complete") -> AnalysisResult:
+    """Load both sides as the CLI does and run every built-in rule."""
+    cur, _ = load_side(current)
+    inc, _ = load_side(incoming)
+    return run_rules(cur, inc, semantics, builtin_rules())
 
 
 def copy_fixture(site: str, target: Path) -> Path:
@@ -96,6 +105,3 @@ def counts(finding: Finding) -> dict[str, Any]:
     assert finding.impact is not None, finding.message
     data = finding.impact.model_dump()
     return {k: v for k, v in data.items() if v}
-
-
-__all__ = ["compare"]
