@@ -7,7 +7,12 @@ import json
 from datetime import date
 from typing import Any
 
-from publisher_restore.analyser.findings import Acknowledged, Finding, Severity
+from publisher_restore.analyser.findings import (
+    Acknowledged,
+    Finding,
+    LapsedAcknowledgement,
+    Severity,
+)
 from publisher_restore.analyser.settings import Acknowledgement, AnalyserSettings
 
 
@@ -19,18 +24,20 @@ def fingerprint(finding: Finding) -> str:
     return f"{finding.code}:{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
 
 
-def _matches(ack: Acknowledgement, finding: Finding, today: date) -> bool:
-    if ack.fingerprint != finding.fingerprint:
-        return False
+def lapse(ack: Acknowledgement, finding: Finding, today: date) -> str | None:
+    """Why a matching acknowledgement no longer covers the finding, or None when it does."""
     if ack.expires is not None and today > ack.expires:
-        return False
+        return f"expired on {ack.expires.isoformat()}"
     if ack.max_values is None and ack.max_items is None:
-        return True
+        return None
     impact = finding.impact
     if impact is None:
-        return False  # a ceiling cannot be checked without a count: do not wave it through
-    within_values = ack.max_values is None or impact.values <= ack.max_values
-    return within_values and (ack.max_items is None or impact.items <= ack.max_items)
+        return "its ceiling cannot be checked: the impact is not counted"
+    if ack.max_values is not None and impact.values > ack.max_values:
+        return f"the impact is {impact.values} values, over its MaxValues of {ack.max_values}"
+    if ack.max_items is not None and impact.items > ack.max_items:
+        return f"the impact is {impact.items} items, over its MaxItems of {ack.max_items}"
+    return None
 
 
 def apply_settings(
@@ -46,16 +53,23 @@ def _settle(finding: Finding, settings: AnalyserSettings, today: date) -> Findin
     update: dict[str, Any] = {"fingerprint": fingerprint(finding)}
     severity = settings.severity_overrides.get(finding.code, finding.severity)
     impact = finding.impact
-    if settings.downgrade_zero_impact and impact is not None and not impact.values + impact.items:
+    if settings.downgrade_zero_impact and impact is not None and impact.is_zero:
         severity = severity.lowered()
     if severity is not finding.severity:
         update |= {"severity": severity, "original_severity": finding.severity}
     finding = finding.model_copy(update=update)
+    lapsed: LapsedAcknowledgement | None = None
     for ack in settings.acknowledgements:
-        if _matches(ack, finding, today):
-            expires = ack.expires.isoformat() if ack.expires else None
+        if ack.fingerprint != finding.fingerprint:
+            continue
+        expires = ack.expires.isoformat() if ack.expires else None
+        why = lapse(ack, finding, today)
+        if why is None:
             note = Acknowledged(reason=ack.reason, expires=expires)
             return finding.model_copy(update={"acknowledged": True, "acknowledgement": note})
+        lapsed = lapsed or LapsedAcknowledgement(reason=ack.reason, expires=expires, why=why)
+    if lapsed is not None:
+        return finding.model_copy(update={"lapsed_acknowledgement": lapsed})
     return finding
 
 

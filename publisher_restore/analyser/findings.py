@@ -33,13 +33,29 @@ INVARIANT = "invariant"
 
 
 class Impact(BaseModel):
-    """What a finding hits on the current site: items, non-empty values, values per culture."""
+    """What a finding hits on the current site: items, non-empty values, values per culture.
+
+    Values held in blocks (Block List, Block Grid, Nested Content, rich-text blocks) count in
+    ``values`` and ``cultures`` too; ``block_values`` says how many of them sit in ``blocks``
+    blocks on ``block_items`` of the ``items``.  ``held_blocks``/``held_values`` are what the
+    counted values hold inside them (a lost block value takes its blocks along).
+    """
 
     model_config = ConfigDict(frozen=True)
 
     items: int = 0
     values: int = 0
     cultures: dict[str, int] = Field(default_factory=dict)
+    blocks: int = 0
+    block_values: int = 0
+    block_items: int = 0
+    held_blocks: int = 0
+    held_values: int = 0
+
+    @property
+    def is_zero(self) -> bool:
+        """Nothing hit at all: no item, value or block."""
+        return not (self.items or self.values or self.blocks or self.held_blocks)
 
 
 class Acknowledged(BaseModel):
@@ -49,6 +65,17 @@ class Acknowledged(BaseModel):
 
     reason: str
     expires: str | None = None
+
+
+class LapsedAcknowledgement(BaseModel):
+    """An acknowledgement whose fingerprint matches but which no longer covers the finding."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    expires: str | None = None
+    why: str
+    """'expired on 2025-01-31', or the ceiling the impact now exceeds."""
 
 
 class Finding(BaseModel):
@@ -71,6 +98,7 @@ class Finding(BaseModel):
     property_key: str | None = None
     original_severity: Severity | None = None
     acknowledgement: Acknowledged | None = None
+    lapsed_acknowledgement: LapsedAcknowledgement | None = None
 
 
 class AnalysisProblem(BaseModel):

@@ -12,7 +12,13 @@ from publisher_restore.analyser.findings import Semantics
 from publisher_restore.analyser.rules import builtin_rules
 from publisher_restore.analyser.sides import SimpleItemSource
 from publisher_restore.usync.loader import load_items
-from publisher_restore.usync.models import AnyItem, ContentTypeItem, EmptyAction, EmptyItem
+from publisher_restore.usync.models import (
+    AnyItem,
+    ContentItem,
+    ContentTypeItem,
+    EmptyAction,
+    EmptyItem,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "analyser"
@@ -81,6 +87,25 @@ def without_property(ct_alias: str, prop_alias: str) -> list[AnyItem]:
     ct = find(base_items(), ct_alias)
     assert isinstance(ct, ContentTypeItem)
     return changed(ct_alias, properties=tuple(p for p in ct.properties if p.alias != prop_alias))
+
+
+def with_value(items: list[AnyItem], node: str, alias: str, text: str) -> list[AnyItem]:
+    """``items`` with every stored value of one property of one content item replaced."""
+    item = find(items, node, "Content")
+    assert isinstance(item, ContentItem)
+    values = tuple(
+        v.model_copy(update={"value": text}) if v.alias == alias else v for v in item.values
+    )
+    return replaced(items, node, item.model_copy(update={"values": values}), "Content")
+
+
+QUOTE_ONLY_BLOCKS = (
+    '{"layout":{"Umbraco.BlockList":[{"contentUdi":"umb://element/0b000000000000000000000000000001"}]},'
+    '"contentData":[{"contentTypeKey":"c1000000-0000-0000-0000-000000000007",'
+    '"udi":"umb://element/0b000000000000000000000000000001","quote":"Less is more","cite":""}],'
+    '"settingsData":[]}'
+)
+"""hello-world's block value with an empty ``cite``: no stored value of quoteBlock.cite."""
 
 
 def analyse(

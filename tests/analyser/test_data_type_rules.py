@@ -36,8 +36,10 @@ def test_dc201_deleting_a_data_type_in_use_deletes_its_properties_values() -> No
         "quoteBlock.cite",
         "seoBase.metaTitle",
     ]
-    # pageTitle 11 + metaTitle 6 + heroText 2 + altText 1 (media)
-    assert impact_of(finding) == (7, 20, {"en-US": 11, "da": 8, "invariant": 1})
+    # pageTitle 11 + metaTitle 6 + heroText 2 + altText 1 (media) + cite 1 (in a quoteBlock
+    # block on hello-world, a page already counted)
+    assert impact_of(finding) == (7, 21, {"en-US": 11, "da": 8, "invariant": 2})
+    assert finding.impact is not None and finding.impact.block_values == 1
     assert finding.message.startswith("Deleting data type 'Textstring' deletes properties")
 
 
@@ -98,11 +100,14 @@ def test_dc204_block_type_removed_and_maximum_lowered() -> None:
     result = analyse(_with_config("Content Blocks", config))  # type: ignore[arg-type]
     assert summary(result.findings) == [("DC204", "risky", None)]
     assert result.findings[0].detail["removed_types"] == ["c1000000-0000-0000-0000-000000000007"]
-    assert impact_of(result.findings[0]) == (1, 1, {"invariant": 1})
+    # the one quoteBlock block on hello-world is stranded, with its two values
+    assert impact_of(result.findings[0]) == (1, 2, {"invariant": 2})
+    assert result.findings[0].impact is not None and result.findings[0].impact.blocks == 1
+    assert "'quoteBlock'" in result.findings[0].message
     lowered = _config("Content Blocks")
-    lowered["ValidationLimit"] = {"Min": None, "Max": 3}
-    result = analyse(_with_config("Content Blocks", lowered))  # type: ignore[arg-type]
-    assert result.findings[0].detail["lowered_limits"] == {"/validationlimit/max": [10, 3]}
+    lowered["ValidationLimit"] = {"Min": None, "Max": 1}
+    # twin: no stored value holds more than one block, so the lower maximum strands nothing
+    assert analyse(_with_config("Content Blocks", lowered)).findings == []  # type: ignore[arg-type]
 
 
 def test_dc204_twin_widened_configuration_is_harmless() -> None:

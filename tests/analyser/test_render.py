@@ -36,7 +36,11 @@ def test_text_groups_by_severity_with_impact_first() -> None:
     text = render_text(_result())
     damaging, risky, notice = (text.index(h) for h in ("DAMAGING (1)", "RISKY (1)", "NOTICE (1)"))
     assert damaging < risky < notice
-    assert "  [21 values / 3 items (en-US 9, da 5)] DC102 blogPost" in text
+    # hello-world's blocks value goes with the page: the quote block and its two values
+    assert (
+        "  [21 values / 3 items, holding 1 block with 2 values (en-US 9, da 5)] DC102 blogPost"
+        in text
+    )
     assert "incoming: uSync/v9/Content/x.config:3: not well-formed" in text
     assert text.splitlines()[-1].startswith("3 findings (1 damaging, 1 risky, 1 notice)")
 
@@ -50,6 +54,11 @@ def test_json_has_findings_in_the_catalogue_shape_and_a_summary() -> None:
         "items": 3,
         "values": 21,
         "cultures": {"en-US": 9, "invariant": 7, "da": 5},
+        "blocks": 0,
+        "block_values": 0,
+        "block_items": 0,
+        "held_blocks": 1,
+        "held_values": 2,
     }
     assert data["summary"]["by_code"] == {"DC102": 1, "DC109": 1, "DC302": 1}
     assert data["problems"][0]["line"] == 3

@@ -7,8 +7,22 @@ import pytest
 from publisher_restore.analyser import AnalyserSettings
 from publisher_restore.analyser.acks import suggest
 from publisher_restore.analyser.findings import Severity
+from publisher_restore.analyser.render import (
+    render_json,
+    render_markdown,
+    render_sarif,
+    render_text,
+)
 from publisher_restore.errors import ConfigError
-from tests.analyser.helpers import analyse, with_property, without_property
+from tests.analyser.helpers import (
+    QUOTE_ONLY_BLOCKS,
+    analyse,
+    base_items,
+    find,
+    with_property,
+    with_value,
+    without_property,
+)
 
 REMOVE_TITLE = without_property("pageBase", "pageTitle")
 
@@ -68,9 +82,19 @@ def test_severity_override_disable_and_zero_impact_downgrade() -> None:
     assert (finding.severity, finding.original_severity) == (Severity.RISKY, Severity.DAMAGING)
     disabled = analyse(REMOVE_TITLE, settings=AnalyserSettings.from_section({"Disable": ["DC101"]}))
     assert disabled.findings == []
-    unused = without_property("quoteBlock", "cite")  # an element type: no content holds it
     downgrade = AnalyserSettings.from_section({"DowngradeZeroImpact": "true"})
-    graded = analyse(unused, settings=downgrade).findings[0]
+    # quoteBlock is an element type: its one value of cite sits in a block on hello-world,
+    # so its removal is not a zero impact and is not downgraded (the bug this guards)
+    in_blocks = analyse(without_property("quoteBlock", "cite"), settings=downgrade).findings[0]
+    assert (in_blocks.severity, in_blocks.original_severity) == (Severity.DAMAGING, None)
+    assert in_blocks.impact is not None and in_blocks.impact.block_values == 1
+    # the twin: no block holds a cite, so the impact is zero and the finding is downgraded
+    current = with_value(list(base_items()), "Hello World", "blocks", QUOTE_ONLY_BLOCKS)
+    incoming = [
+        find(without_property("quoteBlock", "cite"), "quoteBlock") if i.alias == "quoteBlock" else i
+        for i in current
+    ]
+    graded = analyse(incoming, current=current, settings=downgrade).findings[0]
     assert (graded.severity, graded.original_severity) == (Severity.RISKY, Severity.DAMAGING)
     assert analyse(REMOVE_TITLE, settings=downgrade).findings[0].severity is Severity.DAMAGING
 
@@ -128,3 +152,35 @@ def test_suggested_acknowledgements_round_trip_into_settings() -> None:
         ]
         == []
     )
+
+
+def test_an_expired_acknowledgement_is_reported_on_the_open_finding() -> None:
+
+    expired = analyse(REMOVE_TITLE, settings=_ack(Expires="2025-05-31"))
+    finding = expired.findings[0]
+    assert not finding.acknowledged and finding.acknowledgement is None
+    assert finding.lapsed_acknowledgement is not None
+    assert finding.lapsed_acknowledgement.why == "expired on 2025-05-31"
+    assert finding.lapsed_acknowledgement.reason == "pageTitle moves to seoTitle"
+    assert (
+        "acknowledgement no longer applies (expired on 2025-05-31): pageTitle moves to seoTitle"
+        in render_text(expired)
+    )
+    assert "**Acknowledgement no longer applies (expired on 2025-05-31)" in render_markdown(expired)
+    sarif = render_sarif(expired)
+    assert "Acknowledgement no longer applies: expired on 2025-05-31." in sarif
+    assert '"suppressions"' not in sarif
+    assert '"why": "expired on 2025-05-31"' in render_json(expired)
+    # within its date it still covers the finding, with no lapse note
+    current = analyse(REMOVE_TITLE, settings=_ack(Expires="2025-06-01")).findings[0]
+    assert current.acknowledged and current.lapsed_acknowledgement is None
+
+
+def test_an_acknowledgement_outgrown_by_the_impact_says_which_ceiling() -> None:
+    finding = analyse(REMOVE_TITLE, settings=_ack(MaxValues=10)).findings[0]
+    assert finding.lapsed_acknowledgement is not None
+    assert finding.lapsed_acknowledgement.why == "the impact is 11 values, over its MaxValues of 10"
+    items = analyse(REMOVE_TITLE, settings=_ack(MaxItems=5)).findings[0]
+    assert items.lapsed_acknowledgement is not None
+    assert items.lapsed_acknowledgement.why == "the impact is 6 items, over its MaxItems of 5"
+    assert analyse(REMOVE_TITLE).findings[0].lapsed_acknowledgement is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from publisher_restore.usync.models import ContentTypeItem, EmptyAction, ItemRef, Tab
 from tests.analyser.helpers import (
+    QUOTE_ONLY_BLOCKS,
     analyse,
     base_items,
     changed,
@@ -13,6 +14,7 @@ from tests.analyser.helpers import (
     replaced,
     summary,
     with_property,
+    with_value,
     without,
     without_property,
 )
@@ -50,16 +52,26 @@ def test_dc101_twin_property_with_new_key_but_same_alias_is_kept() -> None:
 
 
 def test_dc101_unused_property_still_fires_with_zero_impact() -> None:
-    unused = analyse(without_property("quoteBlock", "cite"))  # an element type: no page holds it
+    # quoteBlock is an element type: hello-world holds one quoteBlock block with a cite
+    in_blocks = analyse(without_property("quoteBlock", "cite"))
+    assert summary(in_blocks.findings) == [("DC101", "damaging", "cite")]
+    assert impact_of(in_blocks.findings[0]) == (1, 1, {"invariant": 1})
+    assert "deletes 1 value in 1 block on 1 page" in in_blocks.findings[0].message
+    current = with_value(list(base_items()), "Hello World", "blocks", QUOTE_ONLY_BLOCKS)
+    incoming = [
+        find(without_property("quoteBlock", "cite"), "quoteBlock") if i.alias == "quoteBlock" else i
+        for i in current
+    ]
+    unused = analyse(incoming, current=current)
     assert summary(unused.findings) == [("DC101", "damaging", "cite")]
     assert impact_of(unused.findings[0]) == (0, 0, {})
-    assert "deletes no stored value" in unused.findings[0].message
+    assert "deletes no stored value (no current block holds one)" in unused.findings[0].message
     result = analyse(without_property("homePage", "heroText"))
     assert summary(result.findings) == [("DC101", "damaging", "heroText")]
     assert impact_of(result.findings[0]) == (1, 2, {"en-US": 1, "da": 1})
     member = analyse(without_property("Member", "bio"))
     assert impact_of(member.findings[0]) is None
-    assert "no current content to count" in member.findings[0].message
+    assert "(not counted: members are not in uSync)" in member.findings[0].message
 
 
 def test_dc102_type_delete_marker_counts_its_pages_and_values() -> None:

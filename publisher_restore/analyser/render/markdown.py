@@ -9,6 +9,7 @@ from publisher_restore.analyser.render.common import (
     SEVERITY_ORDER,
     grading_note,
     impact_label,
+    lapsed_note,
     subject,
 )
 from publisher_restore.analyser.rules.base import Rule
@@ -24,6 +25,9 @@ def _row(finding: Finding) -> str:
     ack = ""
     if finding.acknowledgement is not None:
         ack = f" **Acknowledged:** {_cell(finding.acknowledgement.reason)}"
+    elif finding.lapsed_acknowledgement is not None:
+        note = _cell(lapsed_note(finding))
+        ack = f" **{note[:1].upper()}{note[1:]}**"
     return (
         f"| {finding.code} | `{_cell(subject(finding))}` | {impact_label(finding)} | "
         f"{_cell(finding.message)}{grading_note(finding)}{ack} | `{_cell(finding.path or '')}` |"

@@ -55,6 +55,10 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         entry["suppressions"] = [
             {"kind": "external", "justification": finding.acknowledgement.reason}
         ]
+    if finding.lapsed_acknowledgement is not None:
+        lapsed = finding.lapsed_acknowledgement
+        entry["properties"]["lapsed_acknowledgement"] = lapsed.model_dump()
+        entry["message"]["text"] += f" (Acknowledgement no longer applies: {lapsed.why}.)"
     return entry
 
 

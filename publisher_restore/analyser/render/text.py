@@ -9,6 +9,7 @@ from publisher_restore.analyser.render.common import (
     SEVERITY_ORDER,
     grading_note,
     impact_label,
+    lapsed_note,
     subject,
 )
 from publisher_restore.analyser.rules.base import Rule
@@ -25,6 +26,8 @@ def _finding_lines(finding: Finding) -> list[str]:
             f" until {finding.acknowledgement.expires}" if finding.acknowledgement.expires else ""
         )
         lines.append(f"      acknowledged{until}: {finding.acknowledgement.reason}")
+    if finding.lapsed_acknowledgement is not None:
+        lines.append(f"      {lapsed_note(finding)}")
     return lines
 
 

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
-from publisher_restore.analyser.findings import Finding, Impact, Severity
+from publisher_restore.analyser.findings import INVARIANT, Finding, Severity
 from publisher_restore.analyser.impact import (
     count_items,
-    culture_label,
-    describe,
     filled_text,
     is_filled,
-    merge_cultures,
     noun_for,
 )
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_structure import ZERO_KEY, at_root
 from publisher_restore.analyser.sides import alias_key, culture_key
+from publisher_restore.analyser.wording import counted, describe, listed, plural, verb
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -126,9 +123,9 @@ class ContentDeletedRule(Rule):
         """One finding per top-most deleted item."""
         for item, marker in content_plan(ctx).deleted:
             doomed = _doomed(ctx, item)
-            impact = count_items(doomed)
+            impact = count_items(doomed, ctx.content)
             how = "a Delete marker" if marker is not None else "its absence from the incoming set"
-            below = f" with {len(doomed) - 1} descendants" if len(doomed) > 1 else ""
+            below = f" with {counted(len(doomed) - 1, 'descendant')}" if len(doomed) > 1 else ""
             message = (
                 f"Deleting {item.item_type.lower()} '{item.node_name or item.alias}' ({how})"
                 f"{below} deletes {describe(impact, noun_for(doomed))}."
@@ -151,12 +148,12 @@ class CleanDeletesRule(Rule):
             if not gone:
                 continue
             doomed = [d for root in gone for d in _doomed(ctx, root)]
-            impact = count_items(doomed)
+            impact = count_items(doomed, ctx.content)
             parent = ctx.content.get(marker.key)
-            name = parent.node_name or parent.alias if parent else "the root"
+            name = f"'{parent.node_name or parent.alias}'" if parent else "the root"
             message = (
-                f"A Clean marker for '{name}' deletes {len(gone)} children missing from the "
-                f"incoming set: {describe(impact, noun_for(doomed))}."
+                f"A Clean marker for {name} deletes {counted(len(gone), 'child')} missing from "
+                f"the incoming set: {describe(impact, noun_for(doomed))}."
             )
             detail = {"children": sorted(c.node_name or c.alias for c in gone)}
             subject_item: AnyItem = parent if parent else marker
@@ -192,17 +189,32 @@ class ValueEmptiedRule(Rule):
                 if new is not None and not filled_text(new) and is_filled(value):
                     emptied.setdefault(value.alias, []).append(value)
             for alias in sorted(emptied):
-                yield self._emptied(cur, inc, alias, emptied[alias])
+                yield self._emptied(ctx, cur, inc, alias, emptied[alias])
 
     def _emptied(
-        self, cur: ContentItem, inc: ContentItem, alias: str, lost: list[PropertyValue]
+        self,
+        ctx: AnalysisContext,
+        cur: ContentItem,
+        inc: ContentItem,
+        alias: str,
+        lost: list[PropertyValue],
     ) -> Finding:
-        cultures = merge_cultures(Counter(culture_label(v) for v in lost))
-        impact = Impact(items=1, values=len(lost), cultures=dict(sorted(cultures.items())))
-        message = (
-            f"Importing '{cur.node_name or cur.alias}' empties its '{alias}' value "
-            f"({describe(impact, noun_for([cur]))})."
+        lost_ids = {id(v) for v in lost}
+        counted_lost = ctx.content.tally().add([cur], None, lambda v: id(v) in lost_ids).impact()
+        impact = counted_lost.model_copy(
+            update={"cultures": dict(sorted(counted_lost.cultures.items()))}
         )
-        detail = {"old": {"cultures": sorted(cultures)}, "new": ""}
-        finding = self.finding(Subject(cur, inc), message, detail, impact)
+        named = sorted(c for c in impact.cultures if c != INVARIANT)
+        message = (
+            f"Importing '{cur.node_name or cur.alias}' empties its '{alias}' "
+            f"{plural('value', len(lost))}"
+        )
+        if named:
+            message += f" in {listed(named)}"
+        if impact.held_blocks:
+            inner = counted(impact.held_values, "value", zero="no")
+            holds = verb(len(lost), "holds", "hold")
+            message += f", which {holds} {counted(impact.held_blocks, 'block')} with {inner}"
+        detail = {"old": {"cultures": sorted(impact.cultures)}, "new": ""}
+        finding = self.finding(Subject(cur, inc), f"{message}.", detail, impact)
         return finding.model_copy(update={"property_alias": alias})

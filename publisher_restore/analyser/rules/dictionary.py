@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Severity
 from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.wording import plural
 from publisher_restore.usync.models import DictionaryItem
 
 
@@ -23,9 +24,14 @@ class DictionaryDeletedRule(Rule):
         for deletion in ctx.deleted("Dictionary"):
             item = deletion.item
             cultures = sorted(item.translations) if isinstance(item, DictionaryItem) else []
+            translations = (
+                f"removes its {plural('translation', len(cultures))} ({', '.join(cultures)})"
+                if cultures
+                else "removes an item with no translation"
+            )
             message = (
-                f"Deleting dictionary item '{item.alias}' removes its translations "
-                f"({', '.join(cultures) or 'none'}); templates that use it show the key or nothing."
+                f"Deleting dictionary item '{item.alias}' {translations}; templates that use it "
+                "show the key or nothing."
             )
             detail = {"old": {"translations": cultures}, "new": None}
             yield self.finding(Subject(item, deletion.marker), message, detail, None)

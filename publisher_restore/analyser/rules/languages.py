@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import count_values, describe_held, noun_for
+from publisher_restore.analyser.impact import noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.sides import culture_key
+from publisher_restore.analyser.wording import counted, describe
 from publisher_restore.usync.models import LanguageItem, PropertyValue
 
 
@@ -18,23 +19,43 @@ def iso_of(item: LanguageItem) -> str:
 
 
 def culture_impact(ctx: AnalysisContext, iso: str) -> tuple[Impact | None, str]:
-    """Filled values in one culture, and the items holding them or a name in it."""
+    """Filled values in one culture (on pages, and blocks' own), and the items holding them
+    or a name in it."""
     if not ctx.content.has_content:
-        return None, "pages"
+        return None, "page"
     folded = culture_key(iso)
 
     def in_culture(value: PropertyValue) -> bool:
         return folded is not None and culture_key(value.culture) == folded
 
     everything = ctx.content.all_items()
-    values = count_values(everything, None, in_culture)
-    named = [
-        item
+    in_blocks = [
+        h
+        for h in ctx.content.all_blocks()
+        if any(culture_key(v.culture) == folded for v in h.block.values)
+    ]
+    tally = ctx.content.tally().add(everything, None, in_culture)
+    values = tally.add_blocks(in_blocks, None, in_culture).impact()
+    named = {
+        id(item): item
         for item in everything
         if any(culture_key(c) == folded for c in item.culture_names)
         or any(in_culture(v) for v in item.values)
-    ]
-    return Impact(items=len(named), values=values.values, cultures=values.cultures), noun_for(named)
+    }
+    named.update((id(h.page), h.page) for h in in_blocks)
+    impact = values.model_copy(update={"items": len(named)})
+    return impact, noun_for(named.values())
+
+
+def held_in_culture(impact: Impact | None, noun: str, unknown: str) -> str:
+    """'12 values on 5 pages', 'the names of 3 pages', or ``unknown`` when not counted."""
+    if impact is None:
+        return f"{unknown} (not counted: the current export has no content or media items)"
+    if impact.values:
+        return describe(impact, noun)
+    if impact.items:
+        return f"the names of {counted(impact.items, noun)} (no stored value)"
+    return "no stored value (no current page has content in it)"
 
 
 class LanguageDeletedRule(Rule):
@@ -52,8 +73,11 @@ class LanguageDeletedRule(Rule):
             if not isinstance(item, LanguageItem):
                 continue
             impact, noun = culture_impact(ctx, iso_of(item))
-            held = describe_held(impact, noun, "every value in it")
-            message = f"Deleting language '{iso_of(item)}' deletes {held}, and its translations."
+            held = held_in_culture(impact, noun, "every value in it")
+            message = (
+                f"Deleting language '{iso_of(item)}' deletes {held}, and its dictionary "
+                "translations."
+            )
             detail = {"old": {"iso_code": iso_of(item)}, "new": None}
             yield self.finding(Subject(item, deletion.marker), message, detail, impact)
 
@@ -71,11 +95,14 @@ class LanguageChangedRule(Rule):
         for cur, inc, _ in ctx.pairs(LanguageItem):
             if culture_key(iso_of(cur)) != culture_key(iso_of(inc)):
                 impact, noun = culture_impact(ctx, iso_of(cur))
-                held = describe_held(impact, noun)
-                message = (
-                    f"Changing language ISO code '{iso_of(cur)}' to '{iso_of(inc)}' leaves "
-                    f"{held} keyed to a culture that no longer exists."
-                )
+                change = f"Changing language ISO code '{iso_of(cur)}' to '{iso_of(inc)}'"
+                if impact is not None and impact.is_zero:
+                    message = (
+                        f"{change} strands no stored value (no current page has content in it)."
+                    )
+                else:
+                    held = held_in_culture(impact, noun, "its values")
+                    message = f"{change} leaves {held} keyed to a culture that no longer exists."
                 detail = {"old": {"iso_code": iso_of(cur)}, "new": {"iso_code": iso_of(inc)}}
                 yield self.finding(Subject(cur, inc), message, detail, impact)
         yield from self._default_changed(ctx)

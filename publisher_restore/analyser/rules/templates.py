@@ -10,6 +10,7 @@ from publisher_restore.analyser.identity import ref_in, same_ref
 from publisher_restore.analyser.impact import noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import instances
+from publisher_restore.analyser.wording import counted, verb
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, ItemRef, TemplateItem
 
 
@@ -35,8 +36,8 @@ class TemplateRemovedRule(Rule):
             pages = using(ctx.content.all_items(), ref)
             if pages and isinstance(deletion.item, TemplateItem):
                 message = (
-                    f"Deleting template '{ref.alias}' leaves {len(pages)} "
-                    f"{noun_for(pages)} that use it without a template."
+                    f"Deleting template '{ref.alias}' leaves {counted(len(pages), noun_for(pages))}"
+                    f" that {verb(len(pages), 'uses', 'use')} it without a template."
                 )
                 detail = {"old": {"alias": ref.alias}, "new": None}
                 impact = Impact(items=len(pages))
@@ -53,7 +54,7 @@ class TemplateRemovedRule(Rule):
                     continue
                 message = (
                     f"'{cur.alias}' no longer allows template '{ref.alias}', which "
-                    f"{len(pages)} {noun_for(pages)} use."
+                    f"{counted(len(pages), noun_for(pages))} {verb(len(pages), 'uses', 'use')}."
                 )
                 detail = {"template": {"key": ref.key, "alias": ref.alias}}
                 yield self.finding(Subject(cur, inc), message, detail, Impact(items=len(pages)))

@@ -11,10 +11,10 @@ from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
     deletes_phrase,
     loss_impact,
-    quoted,
     still_reaches,
 )
 from publisher_restore.analyser.typegraph import OwnedProperty
+from publisher_restore.analyser.wording import listed, plural
 from publisher_restore.usync.models import ContentTypeItem, ItemRef
 
 
@@ -39,6 +39,11 @@ def source_deleted(ctx: AnalysisContext, cur: ContentTypeItem, ref: ItemRef) -> 
 def lost_names(lost: list[OwnedProperty]) -> list[str]:
     """Sorted aliases of lost properties."""
     return sorted(owned.prop.alias for owned in lost)
+
+
+def lost_phrase(lost: list[OwnedProperty]) -> str:
+    """ "property 'a'", "properties 'a', 'b' and 'c'"."""
+    return f"{plural('property', len(lost))} {listed(lost_names(lost))}"
 
 
 def _type_pairs(ctx: AnalysisContext) -> Iterator[tuple[ContentTypeItem, ContentTypeItem]]:
@@ -76,8 +81,8 @@ class CompositionRemovedRule(Rule):
             return
         impact, noun = loss_impact(ctx, cur, lost)
         message = (
-            f"Removing composition '{ref.alias}' from '{cur.alias}' removes properties "
-            f"{quoted(lost_names(lost))} and {deletes_phrase(impact, noun)}."
+            f"Removing composition '{ref.alias}' from '{cur.alias}' removes "
+            f"{lost_phrase(lost)}, which {deletes_phrase(ctx, cur, impact, noun)}."
         )
         detail = {
             "composition": {"key": ref.key, "alias": ref.alias},
@@ -110,8 +115,7 @@ class ParentChangedRule(Rule):
             change = f"changing its parent to '{new}'" if new else "removing its parent"
             message = (
                 f"{change.capitalize()} ('{old.alias}' before) on '{cur.alias}' removes "
-                f"inherited properties {quoted(lost_names(lost))} and "
-                f"{deletes_phrase(impact, noun)}."
+                f"inherited {lost_phrase(lost)}, which {deletes_phrase(ctx, cur, impact, noun)}."
             )
             detail = {
                 "old_parent": {"key": old.key, "alias": old.alias},

@@ -8,14 +8,16 @@ from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Severity
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
+    blocks,
     deletes_phrase,
+    instances,
     loss_impact,
     names,
-    quoted,
-    users_impact,
+    result,
 )
 from publisher_restore.analyser.sides import alias_key
 from publisher_restore.analyser.typegraph import OwnedProperty, PropertySet
+from publisher_restore.analyser.wording import describe, listed, plural
 from publisher_restore.usync.models import ContentTypeItem, PropertyType, Tab
 
 
@@ -59,9 +61,8 @@ class PropertyRemovedRule(Rule):
         self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, prop: PropertyType
     ) -> Finding:
         impact, noun = loss_impact(ctx, cur, [OwnedProperty(prop, cur)])
-        message = (
-            f"Removing property '{prop.alias}' from '{cur.alias}' {deletes_phrase(impact, noun)}."
-        )
+        deletes = deletes_phrase(ctx, cur, impact, noun)
+        message = f"Removing property '{prop.alias}' from '{cur.alias}' {deletes}."
         detail = {
             "old": {
                 "alias": prop.alias,
@@ -133,8 +134,9 @@ class TabRemovedRule(Rule):
         impact, noun = loss_impact(ctx, cur, lost, unless_kept=False)
         label = tab.alias or tab.caption
         message = (
-            f"Removing tab '{label}' from '{cur.alias}' orphans properties "
-            f"{quoted(names(orphans))}, which {deletes_phrase(impact, noun)}."
+            f"Removing tab '{label}' from '{cur.alias}' orphans "
+            f"{plural('property', len(orphans))} {listed(names(orphans))}, which "
+            f"{deletes_phrase(ctx, cur, impact, noun)}."
         )
         detail = {
             "tab": {"key": tab.key, "alias": tab.alias, "caption": tab.caption},
@@ -144,7 +146,13 @@ class TabRemovedRule(Rule):
 
 
 class PropertyRenamedRule(Rule):
-    """DC109: a property's alias changes while its Key stays: values kept, templates break."""
+    """DC109: a property's alias changes while its Key stays: values kept, templates break.
+
+    Values in blocks are the exception: block JSON keys each value by property *alias*, and
+    Umbraco does not rewrite stored blocks on a rename (Umbraco-CMS issue #23864), so an
+    element type's renamed property starts empty and the old values are dropped on the next
+    save: risky, counting those values.
+    """
 
     code = "DC109"
     severity = Severity.NOTICE
@@ -155,12 +163,35 @@ class PropertyRenamedRule(Rule):
         """One finding per renamed property."""
         for cur, inc, _ in ctx.pairs(ContentTypeItem):
             for prop, match in property_pairs(cur, inc):
-                if match is None or match.alias == prop.alias:
-                    continue
-                impact, _ = users_impact(ctx, cur, prop, None)
-                message = (
-                    f"Renaming property '{prop.alias}' to '{match.alias}' on '{cur.alias}' keeps "
-                    f"its values, but templates and models that use '{prop.alias}' break."
-                )
-                detail = {"old": {"alias": prop.alias}, "new": {"alias": match.alias}}
-                yield self.finding(Subject(cur, inc, prop), message, detail, impact)
+                if match is not None and match.alias != prop.alias:
+                    yield self._renamed(ctx, cur, inc, prop, match)
+
+    def _renamed(
+        self,
+        ctx: AnalysisContext,
+        cur: ContentTypeItem,
+        inc: ContentTypeItem,
+        prop: PropertyType,
+        match: PropertyType,
+    ) -> Finding:
+        users = ctx.current_graph.users(cur)
+        aliases = {alias_key(prop.alias)}
+        detail = {"old": {"alias": prop.alias}, "new": {"alias": match.alias}}
+        subject = Subject(cur, inc, prop)
+        rename = f"Renaming property '{prop.alias}' to '{match.alias}' on '{cur.alias}'"
+        stranded, noun = result(
+            ctx, ctx.content.tally().add_blocks(blocks(ctx, users), aliases), cur.item_type
+        )
+        if stranded is not None and stranded.values:
+            message = (
+                f"{rename} strands {describe(stranded, noun)}: blocks store values by alias, "
+                f"so the property starts empty and the old values are dropped on the next save."
+            )
+            return self.finding(subject, message, detail, stranded, Severity.RISKY)
+        impact, _ = result(
+            ctx, ctx.content.tally().add(instances(ctx, users), aliases), cur.item_type
+        )
+        message = (
+            f"{rename} keeps its values, but templates and models that use '{prop.alias}' break."
+        )
+        return self.finding(subject, message, detail, impact)

@@ -14,12 +14,18 @@ from publisher_restore.analyser.compat import (
 from publisher_restore.analyser.config_narrowing import Narrowing, narrowing, parsed_config
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import describe, describe_held, is_filled
+from publisher_restore.analyser.impact import filled_text, is_filled, noun_for
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.data_types import mentions, type_resolver
 from publisher_restore.analyser.rules.type_properties import property_pairs
-from publisher_restore.analyser.rules.type_support import instances, users_impact
+from publisher_restore.analyser.rules.type_support import (
+    blocks,
+    holder_noun,
+    instances,
+    users_impact,
+)
 from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.wording import counted, describe, not_counted, verb
 from publisher_restore.usync.models import (
     ContentTypeItem,
     DataTypeItem,
@@ -73,16 +79,23 @@ class DataTypeChangedRule(Rule):
         move = _Move.between(ctx, old, new, old_dt, new_dt)
         tokens = move.narrowed.tokens() if move.narrowed else None
         impact, noun = users_impact(ctx, cur, old, mentions(tokens) if tokens else None)
-        held = describe_held(impact, noun)
-        message = (
+        lead = (
             f"Moving property '{old.alias}' on '{cur.alias}' from data type '{move.old_name}' "
-            f"({move.old_editor}) to '{move.new_name}' ({move.new_editor}) hands {held} to "
-            f"{move.verdict()}."
+            f"({move.old_editor}) to '{move.new_name}' ({move.new_editor})"
         )
+        detail = move.detail(old, new)
+        if old_dt is not None and ctx.after_of(old_dt) is None:
+            # data types import first: deleting the old one deletes the property's values
+            detail["old_data_type_deleted"] = True
+            message = (
+                f"{lead} comes too late for {_held(ctx, cur, impact, noun)}: data type "
+                f"'{move.old_name}' is deleted first (DC201), which deletes them; the property "
+                "starts empty."
+            )
+            return self.finding(Subject(cur, inc, old), message, detail, impact, Severity.NOTICE)
+        message = f"{lead} hands {_held(ctx, cur, impact, noun)} to {move.verdict()}."
         severity = Severity.NOTICE if move.safe and not move.narrowed else Severity.RISKY
-        return self.finding(
-            Subject(cur, inc, old), message, move.detail(old, new), impact, severity
-        )
+        return self.finding(Subject(cur, inc, old), message, detail, impact, severity)
 
 
 @dataclass(frozen=True)
@@ -144,6 +157,15 @@ class _Move:
         return detail
 
 
+def _held(ctx: AnalysisContext, owner: ContentTypeItem, impact: Impact | None, noun: str) -> str:
+    """'5 values on 3 pages', 'no stored value (...)', or why they are not counted."""
+    if impact is None:
+        return f"its values ({not_counted(ctx.content.uncounted_reason(owner.item_type))})"
+    if not impact.values:
+        return f"no stored value (no current {holder_noun(owner, noun)} holds one)"
+    return describe(impact, noun)
+
+
 def _narrower(
     ctx: AnalysisContext, old: DataTypeItem | None, new: DataTypeItem | None
 ) -> Narrowing | None:
@@ -184,23 +206,17 @@ class ValidationTightenedRule(Rule):
     def _mandatory(
         self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem, p: PropertyType
     ) -> Finding:
-        impact: Impact | None = None
-        if ctx.content.countable(cur.item_type):
-            key = alias_key(p.alias)
-            items = instances(ctx, ctx.current_graph.users(cur))
-            empty = [
-                i
-                for i in items
-                if not any(alias_key(v.alias) == key and is_filled(v) for v in i.values)
-            ]
-            impact = Impact(items=len(empty))
-        count = f"; {impact.items} current items have no value" if impact else ""
-        message = (
-            f"Property '{p.alias}' on '{cur.alias}' becomes mandatory{count}: they fail "
-            "validation on their next save."
-        )
+        lead = f"Property '{p.alias}' on '{cur.alias}' becomes mandatory"
         detail = {"old": {"mandatory": False}, "new": {"mandatory": True}}
-        return self.finding(Subject(cur, inc, p), message, detail, impact)
+        if not ctx.content.countable(cur.item_type):
+            reason = not_counted(ctx.content.uncounted_reason(cur.item_type))
+            message = (
+                f"{lead} ({reason}): items without a value fail validation on their next save."
+            )
+            return self.finding(Subject(cur, inc, p), message, detail, None)
+        lacking = _lacking(ctx, cur, p)
+        message = f"{lead}; {lacking.phrase()}."
+        return self.finding(Subject(cur, inc, p), message, detail, lacking.impact)
 
     def _pattern(
         self,
@@ -217,7 +233,60 @@ class ValidationTightenedRule(Rule):
             return compiled is not None and compiled.search(value.value) is None
 
         impact, noun = users_impact(ctx, cur, p, fails)
-        failing = f"; {describe(impact, noun)} do not match it" if impact else ""
+        if impact is None:
+            failing = f" ({not_counted(ctx.content.uncounted_reason(cur.item_type))})"
+        elif not impact.values:
+            failing = "; no current value fails it"
+        else:
+            failing = f"; {describe(impact, noun)} {verb(impact.values, 'does', 'do')} not match it"
         message = f"Property '{p.alias}' on '{cur.alias}' gets validation pattern '{new}'{failing}."
         detail = {"old": {"validation": old}, "new": {"validation": new}}
         return self.finding(Subject(cur, inc, p), message, detail, impact)
+
+
+def _lacking(ctx: AnalysisContext, owner: ContentTypeItem, prop: PropertyType) -> _Lacking:
+    """Pages, and blocks (of element types), of ``owner`` and its users without a value."""
+    key = alias_key(prop.alias)
+    users = ctx.current_graph.users(owner)
+    pages = [
+        item
+        for item in instances(ctx, users)
+        if not any(alias_key(v.alias) == key and is_filled(v) for v in item.values)
+    ]
+    held = [
+        h
+        for h in blocks(ctx, users)
+        if not any(alias_key(v.alias) == key and filled_text(v.text) for v in h.block.values)
+    ]
+    holders = {id(h.page) for h in held}
+    impact = Impact(
+        items=len({id(i) for i in pages} | holders), blocks=len(held), block_items=len(holders)
+    )
+    return _Lacking(impact, len(pages), noun_for([*pages, *(h.page for h in held)]))
+
+
+@dataclass(frozen=True)
+class _Lacking:
+    impact: Impact
+    pages: int
+    noun: str
+
+    def phrase(self) -> str:
+        """'3 current pages have no value: they fail validation on their next save'."""
+        impact = self.impact
+        if not impact.items:
+            return "no current page or block lacks a value"
+        parts = []
+        if self.pages:
+            have = verb(self.pages, "has", "have")
+            parts.append(f"{counted(self.pages, 'current ' + self.noun)} {have} no value")
+        if impact.blocks:
+            have = verb(impact.blocks, "has", "have")
+            where = counted(impact.block_items, self.noun)
+            parts.append(f"{counted(impact.blocks, 'block')} on {where} {have} no value")
+        fail = (
+            f"that {self.noun} fails"
+            if impact.items == 1
+            else f"those {counted(impact.items, self.noun)} fail"
+        )
+        return f"{' and '.join(parts)}: {fail} validation on the next save"

@@ -8,8 +8,9 @@ from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
 from publisher_restore.analyser.identity import ref_in
 from publisher_restore.analyser.rules.base import Rule
-from publisher_restore.analyser.rules.type_support import instances
+from publisher_restore.analyser.rules.type_support import blocks, instances
 from publisher_restore.analyser.sides import alias_key
+from publisher_restore.analyser.wording import counted, listed, not_counted, plural, verb
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, ItemRef
 
 ZERO_KEY = "00000000-0000-0000-0000-000000000000"
@@ -57,10 +58,16 @@ class StructureNarrowedRule(Rule):
             ]
             impact = Impact(items=len(hits))
         aliases = sorted(ref.alias for ref in removed)
-        where = f"; {impact.items} existing children become invalid" if impact else ""
+        if impact is None:
+            where = f" ({not_counted(ctx.content.uncounted_reason(cur.item_type))})"
+        elif not impact.items:
+            where = "; no existing child is of those types"
+        else:
+            n = impact.items
+            where = f"; {counted(n, 'existing child', 'no')} {verb(n, 'becomes', 'become')} invalid"
         message = (
-            f"'{cur.alias}' no longer allows children of type "
-            f"{', '.join(repr(a) for a in aliases)}{where}."
+            f"'{cur.alias}' no longer allows children of {plural('type', len(aliases))} "
+            f"{listed(aliases)}{where}."
         )
         detail = {"removed_children": aliases}
         return self.finding(Subject(cur, inc), message, detail, impact)
@@ -71,16 +78,41 @@ class StructureNarrowedRule(Rule):
         impact = None
         if ctx.content.countable(cur.item_type):
             impact = Impact(items=sum(1 for i in instances(ctx, [cur]) if at_root(i)))
-        where = f"; {impact.items} items stand at the root" if impact else ""
+        if impact is None:
+            where = f" ({not_counted(ctx.content.uncounted_reason(cur.item_type))})"
+        elif not impact.items:
+            where = "; no current item of it stands at the root"
+        else:
+            n = impact.items
+            where = f"; {counted(n, 'item')} of it {verb(n, 'stands', 'stand')} at the root"
         message = f"'{cur.alias}' is no longer allowed at the root{where}."
         detail = {"old": {"allow_at_root": True}, "new": {"allow_at_root": False}}
         yield self.finding(Subject(cur, inc), message, detail, impact)
 
     def _element(self, ctx: AnalysisContext, cur: ContentTypeItem, inc: ContentTypeItem) -> Finding:
         impact = None
-        if ctx.content.countable(cur.item_type):
-            impact = Impact(items=len(instances(ctx, [cur])))
         became = "an element type" if inc.is_element else "a page type"
-        message = f"'{cur.alias}' becomes {became}; existing content of it cannot be edited."
+        if not ctx.content.countable(cur.item_type):
+            reason = not_counted(ctx.content.uncounted_reason(cur.item_type))
+            what = f"existing content of it cannot be edited ({reason})"
+        elif cur.is_element:
+            held = blocks(ctx, [cur])
+            pages = len({id(h.page) for h in held})
+            impact = Impact(items=pages, blocks=len(held), block_items=pages)
+            what = (
+                f"its {counted(len(held), 'block')} on {counted(pages, 'page')} can no longer "
+                "be edited"
+                if held
+                else "no current block uses it"
+            )
+        else:
+            pages = len(instances(ctx, [cur]))
+            impact = Impact(items=pages)
+            what = (
+                f"its {counted(pages, 'existing page')} can no longer be edited"
+                if pages
+                else "no current page is of that type"
+            )
+        message = f"'{cur.alias}' becomes {became}; {what}."
         detail = {"old": {"is_element": cur.is_element}, "new": {"is_element": inc.is_element}}
         return self.finding(Subject(cur, inc), message, detail, impact)

@@ -6,11 +6,17 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.impact import Tally, ValueTest, count_values, describe
+from publisher_restore.analyser.impact import ValueTest
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_properties import property_pairs
-from publisher_restore.analyser.rules.type_support import flags, instances, result, users_impact
+from publisher_restore.analyser.rules.type_support import (
+    add_instances,
+    flags,
+    result,
+    users_impact,
+)
 from publisher_restore.analyser.sides import alias_key, culture_key
+from publisher_restore.analyser.wording import describe, not_counted
 from publisher_restore.usync.models import ContentTypeItem, PropertyValue
 
 
@@ -31,9 +37,12 @@ def _invariant(value: PropertyValue) -> bool:
     return not value.culture and not value.segment
 
 
-def _stranded_phrase(impact: Impact | None, noun: str) -> str:
+def _stranded_phrase(
+    ctx: AnalysisContext, item: ContentTypeItem, impact: Impact | None, noun: str
+) -> str:
     if impact is None:
-        return "leaves its non-default-language values unreachable"
+        reason = not_counted(ctx.content.uncounted_reason(item.item_type))
+        return f"leaves its non-default-language values unreachable ({reason})"
     if impact.values == 0:
         return "strands no stored value"
     return f"leaves {describe(impact, noun)} unreachable"
@@ -59,7 +68,7 @@ class TypeVariationNarrowedRule(Rule):
             impact, noun = self._impact(ctx, cur, lost)
             message = (
                 f"Narrowing '{cur.alias}' from {cur.variations} to {inc.variations} "
-                f"{_stranded_phrase(impact, noun)}."
+                f"{_stranded_phrase(ctx, cur, impact, noun)}."
             )
             detail = {"old": cur.variations, "new": inc.variations}
             yield self.finding(Subject(cur, inc), message, detail, impact)
@@ -72,11 +81,11 @@ class TypeVariationNarrowedRule(Rule):
         # Umbraco narrows the type's own properties with it (a property cannot vary more than
         # its declaring type), and that reaches every type composing or inheriting them.
         test = stranded_test(lost, ctx.default_culture)
-        tally = Tally().add(instances(ctx, [cur]), None, test)
+        tally = add_instances(ctx, ctx.content.tally(), [cur], None, test)
         own = {alias_key(p.alias) for p in cur.properties}
         users = [user for user in ctx.current_graph.users(cur) if user is not cur]
         if own and users:
-            tally.add(instances(ctx, users), own, test)
+            add_instances(ctx, tally, users, own, test)
         return result(ctx, tally, cur.item_type)
 
 
@@ -102,7 +111,7 @@ class PropertyVariationNarrowedRule(Rule):
                 impact, noun = users_impact(ctx, cur, prop, test)
                 message = (
                     f"Narrowing property '{prop.alias}' on '{cur.alias}' from {prop.variations} "
-                    f"to {match.variations} {_stranded_phrase(impact, noun)}."
+                    f"to {match.variations} {_stranded_phrase(ctx, cur, impact, noun)}."
                 )
                 detail = {"old": prop.variations, "new": match.variations}
                 yield self.finding(Subject(cur, inc, prop), message, detail, impact)
@@ -120,9 +129,8 @@ class VariationWidenedRule(Rule):
         """One finding per widened type and per widened property."""
         for cur, inc, _ in ctx.pairs(ContentTypeItem):
             if flags(inc.variations) - flags(cur.variations):
-                impact = None
-                if ctx.content.countable(cur.item_type):
-                    impact = count_values(instances(ctx, [cur]), None, _invariant)
+                tally = add_instances(ctx, ctx.content.tally(), [cur], None, _invariant)
+                impact, _ = result(ctx, tally, cur.item_type)
                 message = (
                     f"Widening '{cur.alias}' from {cur.variations} to {inc.variations} moves "
                     "invariant values to the default language; other languages start empty."
