@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 from publisher_restore.analyser.findings import Finding, Impact, Semantics, Severity
 from publisher_restore.analyser.identity import Pair, Pairing, pair_sides
 from publisher_restore.analyser.impact import ContentIndex
+from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import Side, SimpleItemSource
 from publisher_restore.analyser.typegraph import TypeGraph
 from publisher_restore.usync.folders import handler_folder
@@ -33,7 +34,7 @@ class AnalysisContext:
     current: Side
     incoming: Side
     semantics: Semantics
-    pairing: Pairing = field(init=False)
+    pairing: Pairing[AnyItem] = field(init=False)
     _memo: dict[str, object] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -49,12 +50,21 @@ class AnalysisContext:
         return Side.build(source)
 
     def after_of(self, item: AnyItem) -> AnyItem | None:
-        """What a current item becomes: its incoming pair, itself if kept, or None if deleted."""
+        """What a current item becomes: its incoming pair, itself if kept, or None if deleted.
+
+        A second file holding the Key of an item the incoming side still holds becomes that
+        item (uSync updates the one item both files name).
+        """
         incoming = self.pairing.incoming_for(item)
         if incoming is not None:
             return incoming
         if self.current.is_shared(item):
             return item  # unchanged: the incoming side holds this very item
+        duplicate = self.pairing.items.duplicate_of(item)
+        if duplicate is not None and self.pairing.survives(item):
+            kept = duplicate.kept_as
+            # the pairing was given only items and shared items
+            return kept.model() if isinstance(kept, SharedItem) else cast(AnyItem, kept)
         if id(item) in self._deleted_ids:
             return None
         if self.semantics == "complete" and self.handler_exported(item):
@@ -70,6 +80,10 @@ class AnalysisContext:
         """
         folder = handler_folder(item.path)
         return folder is None or folder in self.incoming.handler_folders
+
+    def held_by_incoming(self, item: AnyItem) -> bool:
+        """Whether the incoming side holds ``item`` (paired, unchanged, or by its Key)."""
+        return self.pairing.survives(item) or self.current.is_shared(item)
 
     @cached_property
     def _deleted_ids(self) -> set[int]:
@@ -133,7 +147,7 @@ class AnalysisContext:
         """Deletions of items of the given types."""
         return [d for d in self.deletions if d.item.item_type in item_types]
 
-    def pairs(self, kind: type[T]) -> Iterator[tuple[T, T, Pair]]:
+    def pairs(self, kind: type[T]) -> Iterator[tuple[T, T, Pair[AnyItem]]]:
         """Changed paired items whose both sides are of the model class ``kind``.
 
         A pair whose two sides are the same object (a file shared by both sides, see

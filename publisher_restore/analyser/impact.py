@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from publisher_restore.analyser.findings import INVARIANT, Impact
 from publisher_restore.analyser.shared import SharedItem
-from publisher_restore.analyser.sides import alias_key, culture_key
+from publisher_restore.usync.identity import alias_key, culture_key, key_fold
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyValue
 
 CONTENT_OF_TYPE = {"ContentType": "Content", "MediaType": "Media"}
@@ -58,8 +58,9 @@ class ContentIndex:
     """The current site's content and media, by type alias, Key and parent; parsed on demand."""
 
     def __init__(self, live: list[ContentItem], shared: Sequence[SharedItem] = ()) -> None:
-        self.records = [ContentRecord(item) for item in live]
-        self.records += [ContentRecord(None, item) for item in shared]
+        records = [ContentRecord(item) for item in live]
+        records += [ContentRecord(None, item) for item in shared]
+        self.records = _one_per_key(records)
         self.has_content = bool(self.records)
         self.by_type: dict[tuple[str, str], list[ContentRecord]] = {}
         self.by_key: dict[str, ContentRecord] = {}
@@ -112,6 +113,20 @@ class ContentIndex:
     def countable(self, item_type: str) -> bool:
         """Whether an impact can be counted for a change to a type of this family."""
         return self.has_content and item_type in CONTENT_OF_TYPE
+
+
+def _one_per_key(records: list[ContentRecord]) -> list[ContentRecord]:
+    """Two files holding one Key are one node on the site: count it once (the first file)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[ContentRecord] = []
+    for record in records:
+        key = key_fold(record.key)
+        if key is not None:
+            if (record.item_type, key) in seen:
+                continue
+            seen.add((record.item_type, key))
+        kept.append(record)
+    return kept
 
 
 class Tally:

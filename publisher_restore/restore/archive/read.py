@@ -33,6 +33,7 @@ from publisher_restore.restore.archive.tar_guard import (
     guarded_tarinfo,
 )
 from publisher_restore.restore.manifest import FileRecord
+from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
 TAR_BUFFER = 64 * 1024
 _MISSING_SHOWN = 5
@@ -221,12 +222,20 @@ def read_member_bytes(
     wanted_paths: set[str],
     *,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    max_bytes: int | None = MAX_ITEM_BYTES,
 ) -> dict[str, bytes]:
     """The verified content of the wanted manifest files; stops once all are read.
 
-    Wanted paths that are not in the manifest are simply absent from the result.
+    Wanted paths that are not in the manifest are simply absent from the result, and so are
+    members over ``max_bytes`` (None: no bound): they are never held in memory whole (their
+    size is the manifest's, which the member's header must match), only streamed through
+    their hash check.
     """
-    remaining = wanted_paths & {r.path for r in expected}
+    remaining = {
+        r.path
+        for r in expected
+        if r.path in wanted_paths and (max_bytes is None or r.size <= max_bytes)
+    }
     found: dict[str, bytes] = {}
     if not remaining:
         return found

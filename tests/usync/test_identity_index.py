@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher_restore.usync.index import ItemIndex
+from publisher_restore.usync.identity import ItemIndex
 from publisher_restore.usync.loader import load_items
 from publisher_restore.usync.models import (
     AnyItem,
