@@ -147,8 +147,11 @@ def version_folder_among(names: Iterable[str]) -> str:
 
 
 def _version_rank(folder: str) -> tuple[int, int, str]:
+    """``v<N>`` folders by N, before any other; among others the shallowest."""
     match = VERSION_FOLDER.match(folder.rsplit("/", 1)[-1])
-    return (1, int(match.group(1)), folder) if match else (0, -folder.count("/"), folder)
+    if match:
+        return (1, int(match.group(1)), folder)
+    return (0, -len(folder.split("/")) if folder else 0, folder)
 
 
 def handler_folders_among(names: Iterable[str], prefix: str) -> frozenset[str]:

@@ -156,28 +156,37 @@ class FolderSource:
         return handler_folders_in(self.usync_dir)
 
     def files(self) -> Iterator[SourceFile]:
-        """Every ``*.config`` below the version folder, sorted; links and specials as problems."""
-        yield from _walk(str(self.usync_dir), self.prefix)
-
-
-def _walk(folder: str, rel_dir: str) -> Iterator[SourceFile]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as error:
-        yield SourceFile(rel_dir.rstrip("/"), _cannot_read(rel_dir.rstrip("/"), error))
-        return
-    subfolders = []
-    for entry in entries:
-        rel_path = f"{rel_dir}{entry.name}"
-        if entry.is_dir(follow_symlinks=False):
-            subfolders.append(entry)
-        elif entry.name.casefold().endswith(ITEM_SUFFIX):
-            if entry.is_file(follow_symlinks=False):
+        """Every ``*.config`` below the version folder in path order; specials as problems."""
+        found = sorted(_walk(str(self.usync_dir), self.prefix), key=lambda pair: pair[0])
+        for rel_path, entry in found:
+            if isinstance(entry, OSError):
+                yield SourceFile(rel_path, _cannot_read(rel_path, entry))
+            elif entry.is_file(follow_symlinks=False):
                 yield read_item_bytes(entry.path, rel_path)
             else:
                 yield SourceFile(rel_path, _not_regular(rel_path, _lstat_mode(entry)))
-    for entry in subfolders:
-        yield from _walk(entry.path, f"{rel_dir}{entry.name}/")
+
+
+_Found = tuple[str, "os.DirEntry[str] | OSError"]
+
+
+def _walk(folder: str, rel_dir: str) -> Iterator[_Found]:
+    """(path, entry) of every ``*.config`` below ``folder``; folder links are not followed.
+
+    A folder that cannot be listed comes back as (its path, the error).
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError as error:
+        yield rel_dir.rstrip("/"), error
+        return
+    for entry in entries:
+        rel_path = f"{rel_dir}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, f"{rel_path}/")
+        elif entry.name.casefold().endswith(ITEM_SUFFIX):
+            yield rel_path, entry
 
 
 def _lstat_mode(entry: os.DirEntry[str]) -> int:

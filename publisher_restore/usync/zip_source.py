@@ -4,8 +4,8 @@ Every member is checked before anything is parsed: its name (no traversal, absol
 drive letter, backslash, NUL, empty part; no name twice, even in another case), its type (no
 link, device or FIFO), no encryption, and at most ``max_members`` of them.  Item members
 (``*.config`` below the version folder) are the only ones ever decompressed: their declared
-sizes and compression ratios are checked first, and the limits hold again while reading,
-so a member that inflates past what it declared is refused mid-read.
+sizes and compression ratios are checked first, and decompression stops at the declared size
+(a member that lies about it fails its CRC check, by name).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from publisher_restore.usync.folders import (
     handler_folders_among,
     version_folder_among,
 )
-from publisher_restore.usync.sources import READ_CHUNK, SourceFile
+from publisher_restore.usync.sources import SourceFile
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -159,32 +159,17 @@ class ZipSource:
 
     def files(self) -> Iterator[SourceFile]:
         """Every item member below the version folder, decompressed within the limits."""
-        total = 0
         for info in sorted(self._items, key=lambda i: i.filename):
-            data = self._read(info, self.limits.max_total_bytes - total)
-            total += len(data)
-            yield SourceFile(info.filename, data)
+            yield SourceFile(info.filename, self._read(info))
 
-    def _read(self, info: zipfile.ZipInfo, budget: int) -> bytes:
-        bound = min(info.file_size, budget)
-        chunks: list[bytes] = []
-        read = 0
+    def _read(self, info: zipfile.ZipInfo) -> bytes:
+        # zipfile stops decompressing at the declared size (checked above) and then checks
+        # the CRC, so a member that lies about its size fails here, bounded.
         try:
             with self._zip.open(info) as member:
-                while chunk := member.read(min(READ_CHUNK, bound + 1 - read)):
-                    read += len(chunk)
-                    if read > bound:
-                        raise refuse(info.filename, _overflow(info, budget))
-                    chunks.append(chunk)
+                return member.read()
         except _READ_ERRORS as error:
             raise refuse(info.filename, f"cannot be decompressed ({error})") from None
-        return b"".join(chunks)
-
-
-def _overflow(info: zipfile.ZipInfo, budget: int) -> str:
-    if info.file_size <= budget:
-        return f"it inflates past the {info.file_size} bytes it declares"
-    return "the item members inflate past the total limit"
 
 
 def _type_problem(info: zipfile.ZipInfo) -> str | None:
