@@ -270,7 +270,7 @@ def _changes(
 ) -> list[Change]:
     changed_paths = {op.path for op in operations}
     kinds = {op.path: _file_change_kind(op, current) for op in operations}
-    duplicates = [*pairing.items.duplicates, *pairing.markers.duplicates]
+    duplicates = pairing.items.duplicates
     item_changes, covered = _item_changes(_item_pairs(pairing), duplicates, changed_paths, kinds)
     scopes = {r.path: r.scope for r in point.files}
     file_changes = [
@@ -286,12 +286,18 @@ def _changes(
 
 
 def _item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
-    """Items and marker files: changed pairs, then what only one side holds."""
+    """Items and marker files: pairs, then what only one side holds.
+
+    Two marker files naming one item are two files on disk: each is reported as a marker.
+    """
     found: list[ItemPair] = []
     for matching in (pairing.items, pairing.markers):
         found += [ItemPair(p.current, p.incoming) for p in matching.pairs]
         found += [ItemPair(item, None) for item in matching.unmatched_current]
         found += [ItemPair(None, item) for item in matching.unmatched_incoming]
+    for duplicate in pairing.markers.duplicates:
+        alone = (duplicate.entry, None) if duplicate.side == "current" else (None, duplicate.entry)
+        found.append(ItemPair(*alone))
     return found
 
 
@@ -315,7 +321,6 @@ def _item_changes(
     file change that says so (the item itself is not created or deleted by it).
     """
     item_paths = {i.path for p in pairs if not _touches_marker(p) for i in (p.now, p.then) if i}
-    item_paths |= {d.entry.path for d in duplicates if not isinstance(d.entry, EmptyItem)}
     changes: list[Change] = []
     covered: set[str] = set()
     for found in pairs:
@@ -325,21 +330,28 @@ def _item_changes(
         if found.now is found.then or folded or not paths & changed_paths:
             continue
         changes.append(_item_change(found))
+    by_path = {change.path: change for change in changes}
     for duplicate in duplicates:
         path = duplicate.entry.path
         covered.add(path)
-        if path in changed_paths and not isinstance(duplicate.entry, EmptyItem):
-            changes.append(_duplicate_change(duplicate, kinds[path]))
+        if path not in changed_paths:
+            continue
+        detail = _duplicate_detail(duplicate, kinds[path])
+        if path in by_path:
+            by_path[path].details.append(detail)  # the file also holds another change
+        else:
+            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC)
+            by_path[path].details.append(detail)
+            changes.append(by_path[path])
     return changes, covered
 
 
-def _duplicate_change(duplicate: Duplicate[AnyItem], kind: ChangeKind) -> Change:
+def _duplicate_detail(duplicate: Duplicate[AnyItem], kind: ChangeKind) -> ChangeDetail:
     """A file whose item another file holds: restoring it creates or deletes no item."""
     item = duplicate.entry
     text = f"{item.item_type} {item.alias!r} ({item.key}), also in {duplicate.kept_as.path}"
     now, then = (text, None) if duplicate.side == "current" else (None, text)
-    detail = ChangeDetail(path="Duplicate Key", old=now, new=then, change=kind)
-    return Change(path=item.path, change=kind, scope=Scope.USYNC, details=[detail])
+    return ChangeDetail(path="Duplicate Key", old=now, new=then, change=kind)
 
 
 def _touches_marker(pair: ItemPair) -> bool:

@@ -123,16 +123,17 @@ class ItemIndex(Generic[E]):
 
     Empty markers are kept apart (``actions``): a marker names an item, it is not one.  With
     ``Grouping.VERSION_FOLDER`` a lookup only finds entries of the version folder of ``near``.
+    The Alias lookup is built on its first use (most lookups are by Key).
     """
 
     def __init__(
         self, entries: Iterable[E] = (), *, grouping: Grouping = Grouping.OWN_FOLDER
     ) -> None:
         self._group = grouping.group_of()
+        self._grouped = grouping is Grouping.VERSION_FOLDER
         self._entries: list[E] = []
-        self._by_type: dict[str, list[E]] = {}
         self._by_key: dict[tuple[str, str, str], E] = {}
-        self._by_alias: dict[tuple[str, str, str], E] = {}
+        self._by_alias: dict[tuple[str, str, str], E] | None = None
         self._actions: list[EmptyItem] = []
         self._duplicates: list[tuple[E, E]] = []
         for entry in entries:
@@ -143,16 +144,28 @@ class ItemIndex(Generic[E]):
         if isinstance(entry, EmptyItem):
             self._actions.append(entry)
             return
-        group, item_type, key = self._group(entry.path), entry.item_type, key_fold(entry.key)
+        key = key_fold(entry.key)
         if key is not None:
-            kept = self._by_key.setdefault((group, item_type, key), entry)
+            group = self._group(entry.path) if self._grouped else ""
+            kept = self._by_key.setdefault((group, entry.item_type, key), entry)
             if kept is not entry:
                 self._duplicates.append((entry, kept))
                 return
         self._entries.append(entry)
-        self._by_type.setdefault(item_type, []).append(entry)
-        if entry.alias and item_type not in TREE_TYPES:
-            self._by_alias.setdefault((group, item_type, alias_key(entry.alias)), entry)
+        if self._by_alias is not None:
+            self._add_alias(self._by_alias, entry)
+
+    def _add_alias(self, index: dict[tuple[str, str, str], E], entry: E) -> None:
+        if entry.alias and entry.item_type not in TREE_TYPES:
+            group = self._group(entry.path) if self._grouped else ""
+            index.setdefault((group, entry.item_type, alias_key(entry.alias)), entry)
+
+    def _aliases(self) -> dict[tuple[str, str, str], E]:
+        if self._by_alias is None:
+            self._by_alias = {}
+            for entry in self._entries:
+                self._add_alias(self._by_alias, entry)
+        return self._by_alias
 
     def find(
         self, item_type: str, key: str | None, alias: str | None = None, *, near: str = ""
@@ -161,18 +174,19 @@ class ItemIndex(Generic[E]):
 
         ``near``: a path in the version folder to search (``Grouping.VERSION_FOLDER`` only).
         """
-        group = self._group(near)
         found = self.holder(item_type, key, near=near)
         if found is not None or not alias or item_type in TREE_TYPES:
             return found
-        return self._by_alias.get((group, item_type, alias_key(alias)))
+        group = self._group(near) if self._grouped else ""
+        return self._aliases().get((group, item_type, alias_key(alias)))
 
     def holder(self, item_type: str, key: str | None, *, near: str = "") -> E | None:
         """The entry holding this Key (no Alias fallback)."""
         folded = key_fold(key)
         if folded is None:
             return None
-        return self._by_key.get((self._group(near), item_type, folded))
+        group = self._group(near) if self._grouped else ""
+        return self._by_key.get((group, item_type, folded))
 
     def find_like(self, item: Identified) -> E | None:
         """The indexed counterpart of an item (or of the item an Empty marker names)."""
@@ -180,12 +194,12 @@ class ItemIndex(Generic[E]):
 
     def of_type(self, item_type: str) -> tuple[E, ...]:
         """Every indexed entry of one type, in load order."""
-        return tuple(self._by_type.get(item_type, ()))
+        return tuple(entry for entry in self._entries if entry.item_type == item_type)
 
     @property
     def item_types(self) -> tuple[str, ...]:
         """The item types present, in first-seen order."""
-        return tuple(self._by_type)
+        return tuple(dict.fromkeys(entry.item_type for entry in self._entries))
 
     @property
     def actions(self) -> tuple[EmptyItem, ...]:

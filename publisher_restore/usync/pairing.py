@@ -178,9 +178,15 @@ def pair(
     """
     cur_items, cur_markers = _split(current)
     inc_items, inc_markers = _split(incoming)
-    items = _Matcher(cur_items, inc_items, common, grouping).run()
-    markers = _Matcher(cur_markers, inc_markers, (), grouping).run()
-    resolver = _MarkerResolver(items, cur_items, inc_items, common, grouping)
+    sides = _Sides(
+        _Holders((cur_items, common), grouping),
+        _Holders((inc_items, common), grouping),
+        {id(entry) for entry in common},
+    )
+    items = _Matcher(cur_items, inc_items, sides, grouping).run()
+    no_common = _Sides(_Holders((cur_markers,), grouping), _Holders((inc_markers,), grouping))
+    markers = _Matcher(cur_markers, inc_markers, no_common, grouping).run()
+    resolver = _MarkerResolver(items, sides)
     outcomes = [resolver.resolve(m) for m in inc_markers if isinstance(m, EmptyItem)]
     deleted_by: dict[int, EmptyItem] = {}
     for outcome in outcomes:
@@ -224,15 +230,21 @@ class _Holders:
         return self.index().holder(entry.item_type, entry.key, near=entry.path)
 
 
+@dataclass(frozen=True)
+class _Sides:
+    """The Key holders of each side (``common`` entries included), and which are common."""
+
+    current: _Holders
+    incoming: _Holders
+    common_ids: set[int] = field(default_factory=set)
+
+
 class _Matcher(Generic[E]):
     def __init__(
-        self,
-        current: list[E],
-        incoming: list[E],
-        common: Sequence[Identified],
-        grouping: Grouping,
+        self, current: list[E], incoming: list[E], sides: _Sides, grouping: Grouping
     ) -> None:
         self.group: Callable[[str], str] = grouping.group_of()
+        self.sides = sides
         incoming_ids = {id(entry) for entry in incoming}
         self.result: Matching[E] = Matching()
         self.taken: set[int] = set()
@@ -242,9 +254,6 @@ class _Matcher(Generic[E]):
             self._add(entry, entry, "path")
         self.current = [e for e in current if id(e) not in same]
         self.incoming = [e for e in incoming if id(e) not in same]
-        self.held_incoming = _Holders((incoming, common), grouping)
-        self.held_current = _Holders((current, common), grouping)
-        self.standing = _Holders((self.result.unchanged, common), grouping)
 
     def _id(self, entry: Identified) -> _Id | None:
         key = key_fold(entry.key)
@@ -304,12 +313,12 @@ class _Matcher(Generic[E]):
 
     def _by_alias(self, incoming: list[E]) -> list[E]:
         """Alias fallback, only between items whose Keys the other side does not hold."""
-        wanted = [e for e in incoming if self._alias_candidate(e, self.held_current)]
+        wanted = [e for e in incoming if self._alias_candidate(e, self.sides.current)]
         if not wanted:
             return incoming
         index: dict[tuple[str, str, str], list[E]] = {}
         for entry in self.current:
-            if id(entry) not in self.taken and self._alias_candidate(entry, self.held_incoming):
+            if id(entry) not in self.taken and self._alias_candidate(entry, self.sides.incoming):
                 index.setdefault(self._alias_id(entry), []).append(entry)
         paired: set[int] = set()
         for entry in wanted:
@@ -333,7 +342,7 @@ class _Matcher(Generic[E]):
             if id(entry) in self.taken:
                 continue
             found = self._id(entry)
-            holder = None if found is None else self.held_incoming.of(entry)
+            holder = None if found is None else self.sides.incoming.of(entry)
             sibling = None if found is None else first.get(found)
             if holder is not None:
                 self._duplicate("current", entry, holder)
@@ -346,20 +355,31 @@ class _Matcher(Generic[E]):
                     first[found] = entry
 
     def _settle_incoming(self, left: list[E]) -> None:
+        """A leftover whose Key an incoming entry already stands for is a duplicate of it."""
+        standing: dict[_Id, Identified] | None = None
+        for entry in left:
+            found = self._id(entry)
+            if found is not None and standing is None:
+                standing = self._standing()
+            holder = None if found is None or standing is None else standing.get(found)
+            if holder is None and found is not None:
+                held = self.sides.current.of(entry)  # only a common entry can hold it there
+                holder = held if held is not None and id(held) in self.sides.common_ids else None
+            if holder is not None:
+                self._duplicate("incoming", entry, holder)
+            else:
+                self.result.unmatched_incoming.append(entry)
+                if found is not None and standing is not None:
+                    standing[found] = entry
+
+    def _standing(self) -> dict[_Id, Identified]:
+        """Key -> the incoming entry of a pair (unchanged ones included)."""
         standing: dict[_Id, Identified] = {}
         for found_pair in self.result.pairs:
             found = self._id(found_pair.incoming)
             if found is not None:
                 standing.setdefault(found, found_pair.incoming)
-        for entry in left:
-            found = self._id(entry)
-            holder = None if found is None else standing.get(found) or self.standing.of(entry)
-            if holder is not None and holder is not entry:
-                self._duplicate("incoming", entry, holder)
-            else:
-                self.result.unmatched_incoming.append(entry)
-                if found is not None:
-                    standing[found] = entry
+        return standing
 
     def _duplicate(self, side: Side, entry: E, kept_as: Identified) -> None:
         self.result.duplicates.append(Duplicate(side, entry, kept_as))
@@ -368,24 +388,15 @@ class _Matcher(Generic[E]):
 class _MarkerResolver(Generic[E]):
     """Resolves incoming Empty markers against the current items (Key, then Alias)."""
 
-    def __init__(
-        self,
-        items: Matching[E],
-        current: list[E],
-        incoming: list[E],
-        common: Sequence[Identified],
-        grouping: Grouping,
-    ) -> None:
+    def __init__(self, items: Matching[E], sides: _Sides) -> None:
         self.items = items
-        self.current = _Holders((current, common), grouping)
-        self.held_incoming = _Holders((incoming, common), grouping)
-        self.common_ids = {id(entry) for entry in common}
+        self.sides = sides
 
     def resolve(self, marker: EmptyItem) -> MarkerOutcome:
         action = marker.action
         if action is EmptyAction.NONE:
             return MarkerOutcome(marker, "none")
-        target = self.current.index().find_like(marker)
+        target = self.sides.current.index().find_like(marker)
         if action is EmptyAction.RENAME:
             return MarkerOutcome(marker, "rename", target)
         if action is EmptyAction.CLEAN:
@@ -397,6 +408,6 @@ class _MarkerResolver(Generic[E]):
         return MarkerOutcome(marker, "delete", target)
 
     def _still_held(self, marker: EmptyItem, target: Identified) -> bool:
-        if id(target) in self.common_ids or self.items.survives(target):
+        if id(target) in self.sides.common_ids or self.items.survives(target):
             return True
-        return self.held_incoming.of(marker) is not None
+        return self.sides.incoming.of(marker) is not None

@@ -118,3 +118,21 @@ def test_unreadable_files_have_one_shape_with_a_side_in_check_and_analyse(tmp_pa
     )
     analysed = run_rules(*load_pair(site, restored), "complete", builtin_rules())
     assert plan.report()["problems"] == [p.model_dump(mode="json") for p in analysed.problems]
+
+
+def test_a_stale_copy_of_an_item_is_a_file_change_not_an_item_deletion(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    live = sample_site / BLOG_POST
+    stale = live.with_name("0-blogpost-old.config")
+    stale.write_text(live.read_text("utf-8-sig").replace('Alias="blogPost"', 'Alias="oldPost"'))
+    [change] = service.check(point.id).changes
+    assert (change.path, change.change, change.item_type) == (
+        "uSync/v9/ContentTypes/0-blogpost-old.config",
+        "delete",
+        None,
+    )
+    [detail] = change.details
+    assert detail.path == "Duplicate Key" and detail.new is None
+    assert detail.old is not None and detail.old.endswith(f"also in {BLOG_POST}")
+    assert "'oldPost'" in detail.old
