@@ -14,6 +14,7 @@ from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import Side, SimpleItemSource
 from publisher_restore.analyser.typegraph import TypeGraph
 from publisher_restore.usync.folders import handler_folder
+from publisher_restore.usync.identity import inner_path
 from publisher_restore.usync.models import AnyItem, EmptyItem, LanguageItem, PropertyType
 
 T = TypeVar("T")
@@ -137,11 +138,11 @@ class AnalysisContext:
 
     def _unreadable(self, item: AnyItem) -> bool:
         # Absent because its incoming file is broken is not a delete: the problem is reported.
-        return handler_relative(item.path) in self._broken_incoming
+        return inner_path(item.path) in self._broken_incoming
 
     @cached_property
     def _broken_incoming(self) -> set[str]:
-        return {handler_relative(p.path) for p in self.incoming.problems}
+        return {inner_path(p.path) for p in self.incoming.problems}
 
     def deleted(self, *item_types: str) -> list[Deletion]:
         """Deletions of items of the given types."""
@@ -157,12 +158,6 @@ class AnalysisContext:
             cur, inc = pair.current, pair.incoming
             if cur is not inc and isinstance(cur, kind) and isinstance(inc, kind):
                 yield cur, inc, pair
-
-
-def handler_relative(path: str) -> str:
-    """'Handler/file.config', case-folded: the same file across version folders."""
-    parts = path.replace("\\", "/").casefold().split("/")
-    return "/".join(parts[-2:])
 
 
 @dataclass(frozen=True)
