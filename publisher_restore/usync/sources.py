@@ -3,7 +3,8 @@
 Every source yields ``SourceFile(path, data)``: the file's bytes, or a ``ParseProblem`` when
 it cannot be read as an item file (a link, a FIFO or device, over the item size limit).
 ``usync.loader`` parses them, one way for every source.  A restore point's archive is read,
-verified against its manifest, by ``restore.archive.read`` into a ``MemorySource``.
+verified against its manifest, by ``restore.archive.read.read_item_files`` (a
+``MemorySource``).
 
 Only regular files are ever read, never more than the item size limit plus one byte: a FIFO
 named ``*.config`` cannot hang a read, a device or a huge file cannot exhaust memory.
