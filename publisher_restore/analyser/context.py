@@ -154,9 +154,9 @@ class AnalysisContext:
         A pair whose two sides are the same object (a file shared by both sides, see
         ``analyser.loading``) cannot hold a change and is skipped.
         """
-        for pair in self.pairing.pairs:
+        for pair in self.pairing.items.changed:
             cur, inc = pair.current, pair.incoming
-            if cur is not inc and isinstance(cur, kind) and isinstance(inc, kind):
+            if isinstance(cur, kind) and isinstance(inc, kind):
                 yield cur, inc, pair
 
 

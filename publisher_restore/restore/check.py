@@ -292,7 +292,7 @@ def _item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
     """
     found: list[ItemPair] = []
     for matching in (pairing.items, pairing.markers):
-        found += [ItemPair(p.current, p.incoming) for p in matching.pairs]
+        found += [ItemPair(p.current, p.incoming) for p in matching.changed]
         found += [ItemPair(item, None) for item in matching.unmatched_current]
         found += [ItemPair(None, item) for item in matching.unmatched_incoming]
     for duplicate in pairing.markers.duplicates:
@@ -327,7 +327,7 @@ def _item_changes(
         paths = {i.path for i in (found.now, found.then) if i is not None}
         covered |= paths
         folded = _touches_marker(found) and paths <= item_paths
-        if found.now is found.then or folded or not paths & changed_paths:
+        if folded or not paths & changed_paths:
             continue
         changes.append(_item_change(found))
     by_path = {change.path: change for change in changes}

@@ -136,6 +136,7 @@ class ItemIndex(Generic[E]):
         self._by_alias: dict[tuple[str, str, str], E] | None = None
         self._actions: list[EmptyItem] = []
         self._duplicates: list[tuple[E, E]] = []
+        self._later: dict[int, list[E]] = {}  # id(kept) -> later entries with its Key
         for entry in entries:
             self.add(entry)
 
@@ -150,6 +151,7 @@ class ItemIndex(Generic[E]):
             kept = self._by_key.setdefault((group, entry.item_type, key), entry)
             if kept is not entry:
                 self._duplicates.append((entry, kept))
+                self._later.setdefault(id(kept), []).append(entry)
                 return
         self._entries.append(entry)
         if self._by_alias is not None:
@@ -187,6 +189,11 @@ class ItemIndex(Generic[E]):
             return None
         group = self._group(near) if self._grouped else ""
         return self._by_key.get((group, item_type, folded))
+
+    def holders(self, item_type: str, key: str | None, *, near: str = "") -> list[E]:
+        """Every entry holding this Key, the first loaded first."""
+        first = self.holder(item_type, key, near=near)
+        return [] if first is None else [first, *self._later.get(id(first), ())]
 
     def find_like(self, item: Identified) -> E | None:
         """The indexed counterpart of an item (or of the item an Empty marker names)."""

@@ -88,31 +88,46 @@ class MarkerOutcome:
 class Matching(Generic[E]):
     """Entries of two sides paired: by Key (same file first), then Alias; the rest apart."""
 
-    pairs: list[Pair[E]] = field(default_factory=list)
-    """Every pair, an unchanged entry paired with itself included."""
+    changed: list[Pair[E]] = field(default_factory=list)
+    """Pairs of two different entries (the ones that may hold a change)."""
     unchanged: list[E] = field(default_factory=list)
-    """The same object on both sides (an unchanged file read once)."""
+    """The same object on both sides (an unchanged file read once), paired with itself."""
     unmatched_current: list[E] = field(default_factory=list)
     """Current items the incoming side does not hold (one entry per Key): deleted or kept."""
     unmatched_incoming: list[E] = field(default_factory=list)
     """Incoming items the current side does not hold (one entry per Key): created."""
     duplicates: list[Duplicate[E]] = field(default_factory=list)
     _by_current: dict[int, Pair[E]] = field(default_factory=dict, repr=False)
+    _unchanged_ids: set[int] = field(default_factory=set, repr=False)
     _surviving: set[int] = field(default_factory=set, repr=False)
     _duplicate_ids: dict[int, Duplicate[E]] | None = field(default=None, repr=False)
+    _all_pairs: list[Pair[E]] | None = field(default=None, repr=False)
 
-    def pair_of(self, current: object) -> Pair[E] | None:
+    @property
+    def pairs(self) -> list[Pair[E]]:
+        """Every pair, each unchanged entry paired with itself first (built on first use)."""
+        if self._all_pairs is None:
+            self._all_pairs = [Pair(e, e, "path") for e in self.unchanged] + self.changed
+        return self._all_pairs
+
+    def pair_of(self, current: E) -> Pair[E] | None:
         """The pair a current entry belongs to, if an incoming entry overwrites it."""
-        return self._by_current.get(id(current))
+        found = self._by_current.get(id(current))
+        if found is None and id(current) in self._unchanged_ids:
+            return Pair(current, current, "path")
+        return found
 
     def incoming_for(self, current: E) -> E | None:
         """The incoming entry that overwrites ``current`` (itself when unchanged), if any."""
         found = self._by_current.get(id(current))
-        return None if found is None else found.incoming
+        if found is not None:
+            return found.incoming
+        return current if id(current) in self._unchanged_ids else None
 
     def survives(self, current: object) -> bool:
         """Paired, unchanged, or a duplicate file whose Key the incoming side still holds."""
-        return id(current) in self._surviving or id(current) in self._by_current
+        ident = id(current)
+        return ident in self._by_current or ident in self._unchanged_ids or ident in self._surviving
 
     def duplicate_of(self, entry: object) -> Duplicate[E] | None:
         """The duplicate record of an entry (a second file holding one Key), if it is one."""
@@ -151,7 +166,7 @@ class Pairing(Generic[E]):
         """Files whose Key another file of their side holds (item files only)."""
         return self.items.duplicates
 
-    def pair_of(self, current: object) -> Pair[E] | None:
+    def pair_of(self, current: E) -> Pair[E] | None:
         """The pair a current item belongs to."""
         return self.items.pair_of(current)
 
@@ -249,9 +264,7 @@ class _Matcher(Generic[E]):
         self.result: Matching[E] = Matching()
         self.taken: set[int] = set()
         self.result.unchanged = [e for e in current if id(e) in incoming_ids]
-        same = {id(e) for e in self.result.unchanged}
-        for entry in self.result.unchanged:
-            self._add(entry, entry, "path")
+        same = self.result._unchanged_ids = {id(e) for e in self.result.unchanged}
         self.current = [e for e in current if id(e) not in same]
         self.incoming = [e for e in incoming if id(e) not in same]
 
@@ -269,7 +282,7 @@ class _Matcher(Generic[E]):
 
     def _add(self, cur: E, inc: E, how: MatchedBy) -> None:
         found = Pair(cur, inc, how)
-        self.result.pairs.append(found)
+        self.result.changed.append(found)
         self.result._by_current[id(cur)] = found
         self.taken.add(id(cur))
 
@@ -355,31 +368,33 @@ class _Matcher(Generic[E]):
                     first[found] = entry
 
     def _settle_incoming(self, left: list[E]) -> None:
-        """A leftover whose Key an incoming entry already stands for is a duplicate of it."""
-        standing: dict[_Id, Identified] | None = None
+        """A leftover whose Key an incoming entry already stands for is a duplicate of it.
+
+        The stand-in is the incoming entry of a pair, an unchanged or common entry, or the
+        first leftover with that Key (which creates the item).
+        """
+        standing: dict[_Id, Identified] = {}
+        for found_pair in self.result.changed:
+            found = self._id(found_pair.incoming)
+            if found is not None:
+                standing.setdefault(found, found_pair.incoming)
         for entry in left:
             found = self._id(entry)
-            if found is not None and standing is None:
-                standing = self._standing()
-            holder = None if found is None or standing is None else standing.get(found)
-            if holder is None and found is not None:
-                held = self.sides.current.of(entry)  # only a common entry can hold it there
-                holder = held if held is not None and id(held) in self.sides.common_ids else None
+            holder = None if found is None else standing.get(found) or self._held(entry)
             if holder is not None:
                 self._duplicate("incoming", entry, holder)
             else:
                 self.result.unmatched_incoming.append(entry)
-                if found is not None and standing is not None:
+                if found is not None:
                     standing[found] = entry
 
-    def _standing(self) -> dict[_Id, Identified]:
-        """Key -> the incoming entry of a pair (unchanged ones included)."""
-        standing: dict[_Id, Identified] = {}
-        for found_pair in self.result.pairs:
-            found = self._id(found_pair.incoming)
-            if found is not None:
-                standing.setdefault(found, found_pair.incoming)
-        return standing
+    def _held(self, entry: E) -> Identified | None:
+        """An unchanged or common entry of the incoming side holding ``entry``'s Key."""
+        index = self.sides.incoming.index()
+        for holder in index.holders(entry.item_type, entry.key, near=entry.path):
+            if id(holder) in self.result._unchanged_ids or id(holder) in self.sides.common_ids:
+                return holder
+        return None
 
     def _duplicate(self, side: Side, entry: E, kept_as: Identified) -> None:
         self.result.duplicates.append(Duplicate(side, entry, kept_as))

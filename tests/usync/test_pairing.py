@@ -203,3 +203,16 @@ def test_marker_files_pair_with_marker_files() -> None:
     result = pair([rename], [delete])
     assert [(p.current, p.incoming) for p in result.markers.pairs] == [(rename, delete)]
     assert result.pairs == []
+
+
+def test_an_incoming_copy_of_an_unchanged_item_is_a_duplicate_wherever_it_sorts() -> None:
+    unchanged = ctype("b-page")
+    copy = ctype("a-page-copy")  # loads first, but the item is the unchanged one
+    result = pair([unchanged], [copy, unchanged])
+    assert result.items.unmatched_incoming == []
+    assert [(d.side, d.entry, d.kept_as) for d in result.duplicates] == [
+        ("incoming", copy, unchanged)
+    ]
+    shared = ctype("b-shared")
+    via_common = pair([], [copy], common=[shared])
+    assert [(d.entry, d.kept_as) for d in via_common.duplicates] == [(copy, shared)]
