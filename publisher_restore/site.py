@@ -30,31 +30,18 @@ from publisher_restore.errors import ConfigError, SiteError
 from publisher_restore.scopes import Scope
 from publisher_restore.site_walk import WalkEntry, child_named, walk
 from publisher_restore.storage.local import make_state_dir
+from publisher_restore.usync.folders import (
+    USYNC_ROOT,
+    VERSION_FOLDER,
+    UsyncFolder,
+    discover_usync_folders,
+)
 
-USYNC_ROOT = "uSync"
 STATE_FOLDER = ".state"
 STATIC_FOLDERS = ("css", "scripts", "js")
 STATIC_EXTENSIONS = (".css", ".js")
 SCOPE_FOLDERS = ("views", "wwwroot", *(f"wwwroot/{f}" for f in (*STATIC_FOLDERS, "media")))
 """Folders whose files scopes take (lower case); a restore folder may sit inside, not over them."""
-VERSION_FOLDER = re.compile(r"^v(\d+)$", re.I)
-HANDLER_FOLDERS = frozenset(
-    name.lower()
-    for name in (
-        "Languages", "Dictionary", "DataTypes", "Templates", "ContentTypes", "MediaTypes",
-        "MemberTypes", "Macros", "Media", "Content", "Blueprints", "Domains", "RelationTypes",
-        "Webhooks", "UserGroups", "Users", "Members", "Forms",
-    )
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class UsyncFolder:
-    """One ``uSync/v<N>`` folder; ``marked`` says it has the ``usync.config`` marker file."""
-
-    path: Path
-    version: int
-    marked: bool
 
 
 @dataclass(frozen=True)
@@ -75,33 +62,12 @@ class SkippedPath:
     reason: str
 
 
-def discover_usync_folders(usync_root: Path) -> list[UsyncFolder]:
-    """The ``v<N>`` folders uSync would consider, lowest version first."""
-    found = []
-    for entry in sorted(os.scandir(usync_root), key=lambda e: e.name):
-        match = VERSION_FOLDER.match(entry.name)
-        if match is None or not entry.is_dir(follow_symlinks=False):
-            continue
-        folder = Path(entry.path)
-        marked = (folder / "usync.config").is_file()
-        if marked or _has_handler_folders(folder):
-            found.append(UsyncFolder(folder, int(match.group(1)), marked))
-    return sorted(found, key=lambda folder: (folder.version, folder.path.name))
-
-
 def linked_version_folders(usync_root: Path) -> list[str]:
     """Names of ``v<N>`` entries that are symbolic links (never followed, so never used)."""
     return sorted(
         entry.name
         for entry in os.scandir(usync_root)
         if VERSION_FOLDER.match(entry.name) and entry.is_symlink()
-    )
-
-
-def _has_handler_folders(folder: Path) -> bool:
-    return any(
-        entry.is_dir(follow_symlinks=False) and entry.name.lower() in HANDLER_FOLDERS
-        for entry in os.scandir(folder)
     )
 
 

@@ -10,9 +10,11 @@ from typing import Any, TypeVar, cast
 from publisher_restore.analyser.findings import Finding, Impact, Semantics, Severity
 from publisher_restore.analyser.identity import Pair, Pairing, pair_sides
 from publisher_restore.analyser.impact import ContentIndex
+from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import Side, SimpleItemSource
 from publisher_restore.analyser.typegraph import TypeGraph
 from publisher_restore.usync.folders import handler_folder
+from publisher_restore.usync.identity import inner_path
 from publisher_restore.usync.models import AnyItem, EmptyItem, LanguageItem, PropertyType
 
 T = TypeVar("T")
@@ -33,7 +35,7 @@ class AnalysisContext:
     current: Side
     incoming: Side
     semantics: Semantics
-    pairing: Pairing = field(init=False)
+    pairing: Pairing[AnyItem] = field(init=False)
     _memo: dict[str, object] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -49,12 +51,21 @@ class AnalysisContext:
         return Side.build(source)
 
     def after_of(self, item: AnyItem) -> AnyItem | None:
-        """What a current item becomes: its incoming pair, itself if kept, or None if deleted."""
+        """What a current item becomes: its incoming pair, itself if kept, or None if deleted.
+
+        A second file holding the Key of an item the incoming side still holds becomes that
+        item (uSync updates the one item both files name).
+        """
         incoming = self.pairing.incoming_for(item)
         if incoming is not None:
             return incoming
         if self.current.is_shared(item):
             return item  # unchanged: the incoming side holds this very item
+        duplicate = self.pairing.items.duplicate_of(item)
+        if duplicate is not None and self.pairing.survives(item):
+            kept = duplicate.kept_as
+            # the pairing was given only items and shared items
+            return kept.model() if isinstance(kept, SharedItem) else cast(AnyItem, kept)
         if id(item) in self._deleted_ids:
             return None
         if self.semantics == "complete" and self.handler_exported(item):
@@ -70,6 +81,10 @@ class AnalysisContext:
         """
         folder = handler_folder(item.path)
         return folder is None or folder in self.incoming.handler_folders
+
+    def held_by_incoming(self, item: AnyItem) -> bool:
+        """Whether the incoming side holds ``item`` (paired, unchanged, or by its Key)."""
+        return self.pairing.survives(item) or self.current.is_shared(item)
 
     @cached_property
     def _deleted_ids(self) -> set[int]:
@@ -123,32 +138,26 @@ class AnalysisContext:
 
     def _unreadable(self, item: AnyItem) -> bool:
         # Absent because its incoming file is broken is not a delete: the problem is reported.
-        return handler_relative(item.path) in self._broken_incoming
+        return inner_path(item.path) in self._broken_incoming
 
     @cached_property
     def _broken_incoming(self) -> set[str]:
-        return {handler_relative(p.path) for p in self.incoming.problems}
+        return {inner_path(p.path) for p in self.incoming.problems}
 
     def deleted(self, *item_types: str) -> list[Deletion]:
         """Deletions of items of the given types."""
         return [d for d in self.deletions if d.item.item_type in item_types]
 
-    def pairs(self, kind: type[T]) -> Iterator[tuple[T, T, Pair]]:
+    def pairs(self, kind: type[T]) -> Iterator[tuple[T, T, Pair[AnyItem]]]:
         """Changed paired items whose both sides are of the model class ``kind``.
 
         A pair whose two sides are the same object (a file shared by both sides, see
         ``analyser.loading``) cannot hold a change and is skipped.
         """
-        for pair in self.pairing.pairs:
+        for pair in self.pairing.items.changed:
             cur, inc = pair.current, pair.incoming
-            if cur is not inc and isinstance(cur, kind) and isinstance(inc, kind):
+            if isinstance(cur, kind) and isinstance(inc, kind):
                 yield cur, inc, pair
-
-
-def handler_relative(path: str) -> str:
-    """'Handler/file.config', case-folded: the same file across version folders."""
-    parts = path.replace("\\", "/").casefold().split("/")
-    return "/".join(parts[-2:])
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,10 @@ class AnalysisProblem(BaseModel):
     line: int | None = None
     problem: str
 
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.side}: {where}: {self.problem}"
+
 
 class Summary(BaseModel):
     """Counts of findings by severity and code, and the worst unacknowledged severity."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from publisher_restore.analyser.findings import INVARIANT, Impact
 from publisher_restore.analyser.shared import SharedItem
-from publisher_restore.analyser.sides import alias_key, culture_key
 from publisher_restore.usync.blocks import (
     MARKERS,
     Block,
@@ -25,6 +24,7 @@ from publisher_restore.usync.blocks import (
     may_hold_blocks,
     read_blocks,
 )
+from publisher_restore.usync.identity import alias_key, culture_key, key_fold
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, PropertyValue
 
 CONTENT_OF_TYPE = {"ContentType": "Content", "MediaType": "Media"}
@@ -162,8 +162,9 @@ class ContentIndex:
     """The current site's content and media, by type alias, Key and parent; parsed on demand."""
 
     def __init__(self, live: list[ContentItem], shared: Sequence[SharedItem] = ()) -> None:
-        self.records = [ContentRecord(item) for item in live]
-        self.records += [ContentRecord(None, item) for item in shared]
+        records = [ContentRecord(item) for item in live]
+        records += [ContentRecord(None, item) for item in shared]
+        self.records = _one_per_key(records)
         self.has_content = bool(self.records)
         self.by_type: dict[tuple[str, str], list[ContentRecord]] = {}
         self.by_key: dict[str, ContentRecord] = {}
@@ -331,6 +332,20 @@ def _type_keys(text: bytes) -> set[str]:
 
 
 Spec = tuple[set[str] | None, ValueTest | None]
+
+
+def _one_per_key(records: list[ContentRecord]) -> list[ContentRecord]:
+    """Two files holding one Key are one node on the site: count it once (the first file)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[ContentRecord] = []
+    for record in records:
+        key = key_fold(record.key)
+        if key is not None:
+            if (record.item_type, key) in seen:
+                continue
+            seen.add((record.item_type, key))
+        kept.append(record)
+    return kept
 
 
 class Tally:

@@ -9,8 +9,6 @@ object for both sides, so the rules skip the pair).
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +17,10 @@ from pydantic import ValidationError
 
 from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.analyser.sides import TYPE_FAMILIES
-from publisher_restore.analyser.sources import SideFolder, handler_folders_in, resolve_side
+from publisher_restore.analyser.sources import SideFolder, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
-from publisher_restore.usync.folders import handler_folder, item_type_for_path
-from publisher_restore.usync.loader import ITEM_SUFFIX, MARKER_NAME, parse_file_bytes
+from publisher_restore.usync.folders import handler_folder, is_format_marker, item_type_for_path
+from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, ParseProblem
 from publisher_restore.usync.parsers import PARSERS, parse_element
 from publisher_restore.usync.parsers.common import (
@@ -33,7 +31,8 @@ from publisher_restore.usync.parsers.common import (
     to_bool,
 )
 from publisher_restore.usync.parsers.legacy_content import is_legacy_content
-from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES, parse_xml
+from publisher_restore.usync.sources import ItemFiles, SourceFile
+from publisher_restore.usync.xmlsafe import parse_xml
 
 MODELLED_WHEN_SHARED = frozenset({"Language", "Empty"})
 """Root elements parsed into models even when shared: tiny, and read by every comparison."""
@@ -43,16 +42,20 @@ Parsed = AnyItem | ParseProblem
 
 @dataclass
 class LoadedSide:
-    """One side's items, shared items, unreadable files, handler folders (an ``ItemSource``)."""
+    """One side's items, shared items, unreadable files, handler folders (an ``ItemSource``).
 
-    folder: SideFolder
+    ``folder`` is set when the side is a folder on disk (its site's settings may apply).
+    """
+
+    source: ItemFiles
+    folder: SideFolder | None = None
     items: list[AnyItem] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     shared: list[SharedItem] = field(default_factory=list)
     handler_folders: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
-        self.handler_folders = handler_folders_in(self.folder.usync_dir)
+        self.handler_folders = self.source.handler_folders
 
     def add(self, parsed: Parsed) -> None:
         """Keep an item or a problem."""
@@ -62,50 +65,24 @@ class LoadedSide:
             self.items.append(parsed)
 
 
-@dataclass(frozen=True)
-class _File:
-    inner: str  # path inside the version folder, case-folded: the same file on both sides
-    rel_path: str  # path reported, relative to the side's root
-    data: bytes | ParseProblem
+_File = tuple[str, SourceFile]  # (path inside the version folder, case-folded; the file)
 
 
-def _files(side: SideFolder) -> list[_File]:
-    root, top = str(side.root), str(side.usync_dir)
+def _files(source: ItemFiles) -> list[_File]:
+    """The item files of a source by their path inside the version folder (not format markers)."""
+    cut = len(source.prefix)
     found: list[_File] = []
-    for folder, dirs, names in os.walk(top):
-        dirs.sort()
-        inner_dir = folder[len(top) + 1 :].replace(os.sep, "/")
-        rel_dir = os.path.relpath(folder, root).replace(os.sep, "/")
-        for name in sorted(names):
-            lowered = name.lower()
-            if not lowered.endswith(ITEM_SUFFIX) or (not inner_dir and lowered == MARKER_NAME):
-                continue
-            inner = f"{inner_dir}/{name}" if inner_dir else name
-            rel_path = name if rel_dir == "." else f"{rel_dir}/{name}"
-            found.append(
-                _File(inner.casefold(), rel_path, _read(os.path.join(folder, name), rel_path))
-            )
+    for file in source.files():
+        inner = file.path[cut:]
+        if not is_format_marker(inner):
+            found.append((inner.casefold(), file))
     return found
 
 
-def _read(full: str, rel_path: str) -> bytes | ParseProblem:
-    try:
-        info = os.lstat(full)
-        if stat.S_ISLNK(info.st_mode):
-            return ParseProblem(path=rel_path, problem="symbolic link: not followed")
-        if info.st_size > MAX_ITEM_BYTES:
-            limit = f"{info.st_size} bytes is over the {MAX_ITEM_BYTES}-byte limit"
-            return ParseProblem(path=rel_path, problem=limit)
-        with open(full, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        return ParseProblem(path=rel_path, problem=f"cannot read file: {error.strerror or error}")
-
-
-def _parse(file: _File) -> Parsed:
+def _parse(file: SourceFile) -> Parsed:
     if isinstance(file.data, ParseProblem):
         return file.data
-    return parse_file_bytes(file.data, file.rel_path)
+    return parse_file_bytes(file.data, file.path)
 
 
 def _at(parsed: Parsed, rel_path: str) -> Parsed:
@@ -153,27 +130,38 @@ def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | 
 
 
 def load_pair(current: Path, incoming: Path) -> tuple[LoadedSide, LoadedSide]:
-    """Resolve and read both sides; a file identical on both is parsed once and shared."""
-    cur, inc = LoadedSide(resolve_side(current)), LoadedSide(resolve_side(incoming))
-    current_files = _files(cur.folder)
-    by_inner = {f.inner: f for f in current_files if isinstance(f.data, bytes)}
-    incoming_files = _files(inc.folder)
+    """Resolve each side's version folder and read both; see ``load_sources``."""
+    cur, inc = resolve_side(current), resolve_side(incoming)
+    return load_sources(cur.source(), inc.source(), folders=(cur, inc))
+
+
+def load_sources(
+    current: ItemFiles,
+    incoming: ItemFiles,
+    *,
+    folders: tuple[SideFolder | None, SideFolder | None] = (None, None),
+) -> tuple[LoadedSide, LoadedSide]:
+    """Read both sides (folders, zips, archives); a file identical on both is parsed once."""
+    cur, inc = LoadedSide(current, folders[0]), LoadedSide(incoming, folders[1])
+    current_files = _files(current)
+    by_inner = {inner: f.data for inner, f in current_files if isinstance(f.data, bytes)}
+    incoming_files = _files(incoming)
     same = {
-        f.inner
-        for f in incoming_files
-        if isinstance(f.data, bytes) and f.inner in by_inner and by_inner[f.inner].data == f.data
+        inner
+        for inner, f in incoming_files
+        if isinstance(f.data, bytes) and by_inner.get(inner) == f.data
     }
     shared_results: dict[str, Parsed | SharedItem] = {}
-    for file in current_files:
-        if file.inner in same:
+    for inner, file in current_files:
+        if inner in same:
             assert isinstance(file.data, bytes)
-            result = shared_results[file.inner] = _shared(file.data, file.rel_path)
-            _keep(cur, result, file.rel_path)
+            result = shared_results[inner] = _shared(file.data, file.path)
+            _keep(cur, result, file.path)
         else:
             cur.add(_parse(file))
-    for file in incoming_files:
-        if file.inner in same:
-            _keep(inc, shared_results[file.inner], file.rel_path)
+    for inner, file in incoming_files:
+        if inner in same:
+            _keep(inc, shared_results[inner], file.path)
         else:
             inc.add(_parse(file))
     return cur, inc

@@ -1,4 +1,4 @@
-"""One side of a comparison (current or incoming), indexed the way uSync finds items."""
+"""One side of a comparison (current or incoming), with the lookups of ``usync.identity``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Protocol
 
 from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.usync.folders import handler_folder
+from publisher_restore.usync.identity import TREE_TYPES, ItemIndex, alias_key, culture_key
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -16,8 +17,16 @@ from publisher_restore.usync.models import (
     ParseProblem,
 )
 
-TREE_TYPES = frozenset({"Content", "Media"})
-"""Item types uSync finds by Key only: node names repeat across a tree, so Alias proves nothing."""
+__all__ = [
+    "TREE_TYPES",
+    "TYPE_FAMILIES",
+    "ItemSource",
+    "Side",
+    "SimpleItemSource",
+    "alias_key",
+    "culture_key",
+    "folders_of",
+]
 
 TYPE_FAMILIES = frozenset({"ContentType", "MediaType", "MemberType"})
 
@@ -43,19 +52,6 @@ class SimpleItemSource:
     """Handler folders present besides those the paths show (an empty folder still counts)."""
 
 
-def alias_key(alias: str) -> str:
-    """Aliases compare case-insensitively, as Umbraco's lookups do."""
-    return alias.casefold()
-
-
-def culture_key(culture: str | None) -> str | None:
-    """Culture codes compare case-insensitively ('en-US' is 'en-us'), as Umbraco's do.
-
-    No culture (None or blank) is invariant: None.
-    """
-    return (culture or "").strip().casefold() or None
-
-
 def folders_of(paths: Iterable[str]) -> set[str]:
     """The handler folders (canonical names: 'Content', 'DataTypes', ...) holding these paths."""
     return {folder for path in paths if (folder := handler_folder(path)) is not None}
@@ -63,21 +59,19 @@ def folders_of(paths: Iterable[str]) -> set[str]:
 
 @dataclass
 class Side:
-    """The live items of one side (Empty markers kept apart) with Key and Alias indexes."""
+    """The live items of one side (Empty markers kept apart), found by Key, then Alias."""
 
     items: list[AnyItem] = field(default_factory=list)
     empties: list[EmptyItem] = field(default_factory=list)
-    by_key: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
-    by_alias: dict[tuple[str, str], list[AnyItem]] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     shared: list[SharedItem] = field(default_factory=list)
-    shared_by_key: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
-    shared_by_alias: dict[tuple[str, str], SharedItem] = field(default_factory=dict)
     handler_folders: set[str] = field(default_factory=set)
+    index: ItemIndex[AnyItem] = field(default_factory=ItemIndex)
+    shared_index: ItemIndex[SharedItem] = field(default_factory=ItemIndex)
 
     @classmethod
     def build(cls, source: ItemSource) -> Side:
-        """Index a source; duplicates are kept in load order (lookups return the first).
+        """Index a source; of two items with one Key, lookups find the first loaded.
 
         A source may also carry ``shared`` items (see ``analyser.shared``): unchanged, held
         by both sides, looked up and counted but never compared.  Its handler folders are
@@ -89,27 +83,15 @@ class Side:
             if isinstance(item, EmptyItem):
                 side.empties.append(item)
             else:
-                side._add(item)
+                side.items.append(item)
+                side.index.add(item)
         for shared in getattr(source, "shared", ()):
-            side._add_shared(shared)
+            side.shared.append(shared)
+            side.shared_index.add(shared)
         paths = [i.path for i in source.items] + [p.path for p in side.problems]
         side.handler_folders = folders_of([*paths, *(s.path for s in side.shared)])
         side.handler_folders.update(getattr(source, "handler_folders", ()))
         return side
-
-    def _add_shared(self, shared: SharedItem) -> None:
-        self.shared.append(shared)
-        if shared.key:
-            self.shared_by_key.setdefault((shared.item_type, shared.key), shared)
-        if shared.item_type not in TREE_TYPES and shared.alias:
-            self.shared_by_alias.setdefault((shared.item_type, alias_key(shared.alias)), shared)
-
-    def _add(self, item: AnyItem) -> None:
-        self.items.append(item)
-        if item.key:
-            self.by_key.setdefault((item.item_type, item.key), []).append(item)
-        if item.item_type not in TREE_TYPES and item.alias:
-            self.by_alias.setdefault((item.item_type, alias_key(item.alias)), []).append(item)
 
     def find(self, item_type: str, key: str | None, alias: str) -> AnyItem | None:
         """Key first, then Alias (never Alias for content and media); shared items included."""
@@ -120,19 +102,14 @@ class Side:
         self, item_type: str, key: str | None, alias: str
     ) -> AnyItem | SharedItem | None:
         """As ``find``, but a shared item is returned as it is (not parsed)."""
-        if key:
-            found = self.by_key.get((item_type, key))
-            if found:
-                return found[0]
-            shared = self.shared_by_key.get((item_type, key))
-            if shared is not None:
-                return shared
-        if item_type in TREE_TYPES or not alias:
-            return None
-        by_alias = self.by_alias.get((item_type, alias_key(alias)))
-        if by_alias:
-            return by_alias[0]
-        return self.shared_by_alias.get((item_type, alias_key(alias)))
+        found: AnyItem | SharedItem | None = self.index.holder(item_type, key)
+        if found is None:
+            found = self.shared_index.holder(item_type, key)
+        if found is not None or item_type in TREE_TYPES or not alias:
+            return found
+        return self.index.find(item_type, None, alias) or self.shared_index.find(
+            item_type, None, alias
+        )
 
     def is_shared(self, item: AnyItem) -> bool:
         """Whether ``item`` is the model of a shared (unchanged) item."""
@@ -141,10 +118,7 @@ class Side:
 
     def find_shared(self, item_type: str, key: str | None, alias: str) -> SharedItem | None:
         """The shared (unchanged) item a Key or Alias names, if any."""
-        found = self.shared_by_key.get((item_type, key)) if key else None
-        if found is not None or item_type in TREE_TYPES or not alias:
-            return found
-        return self.shared_by_alias.get((item_type, alias_key(alias)))
+        return self.shared_index.find(item_type, key, alias)
 
     def of_type(self, *item_types: str) -> Iterable[AnyItem]:
         """Live items of the given types, in load order."""

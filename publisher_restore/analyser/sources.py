@@ -1,4 +1,8 @@
-"""Finds and loads the uSync version folder of each side: a site root or a uSync folder."""
+"""Finds the uSync version folder of each side: a site root, a uSync folder, a version folder.
+
+The discovery rules themselves (what a version folder is, which one is newest) live in
+``usync.folders``; a site root is opened as a ``Site`` so its ``UsyncFolder`` setting counts.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,18 @@ from pathlib import Path
 
 from publisher_restore.config import load_settings
 from publisher_restore.errors import SiteError
-from publisher_restore.site import HANDLER_FOLDERS, Site, discover_usync_folders
-from publisher_restore.usync.folders import HANDLER_FOLDERS as ITEM_HANDLERS
-from publisher_restore.usync.loader import MARKER_NAME, ItemSet, load_items
+from publisher_restore.site import Site
+from publisher_restore.usync.folders import (
+    USYNC_ROOT,
+    discover_usync_folders,
+    is_version_folder,
+)
+from publisher_restore.usync.loader import ItemSet, load_items
+from publisher_restore.usync.sources import FolderSource
 
-USYNC_ROOT = "usync"
 NESTED_DEPTH = 4
 SKIPPED_FOLDERS = frozenset({".git", "node_modules", "bin", "obj", "wwwroot", "App_Data"})
+_ROOT_NAME = USYNC_ROOT.casefold()
 
 
 @dataclass(frozen=True)
@@ -24,11 +33,9 @@ class SideFolder:
     usync_dir: Path
     site_root: Path | None
 
-
-def _is_version_folder(folder: Path) -> bool:
-    if (folder / MARKER_NAME).is_file():
-        return True
-    return any(c.is_dir() and c.name.casefold() in HANDLER_FOLDERS for c in folder.iterdir())
+    def source(self) -> FolderSource:
+        """The side's item files."""
+        return FolderSource(self.root, self.usync_dir)
 
 
 def resolve_side(path: Path) -> SideFolder:
@@ -36,13 +43,13 @@ def resolve_side(path: Path) -> SideFolder:
     if not path.is_dir():
         raise SiteError(f"{path}: not a folder")
     path = path.resolve()
-    if _is_version_folder(path):
+    if is_version_folder(path):
         parent = path.parent
-        site_root = parent.parent if parent.name.casefold() == USYNC_ROOT else None
+        site_root = parent.parent if parent.name.casefold() == _ROOT_NAME else None
         return SideFolder(site_root or path, path, site_root)
-    if path.name.casefold() == USYNC_ROOT:
+    if path.name.casefold() == _ROOT_NAME:
         return _usync_root(path)
-    if not any(c.name.casefold() == USYNC_ROOT for c in path.iterdir() if c.is_dir()):
+    if not any(c.name.casefold() == _ROOT_NAME for c in path.iterdir() if c.is_dir()):
         nested = _nested_usync(path)
         if nested is not None:
             return _usync_root(nested)
@@ -68,24 +75,12 @@ def _nested_usync(path: Path) -> Path | None:
             for child in sorted(folder.iterdir())
             if child.is_dir() and not child.is_symlink() and child.name not in SKIPPED_FOLDERS
         ]
-        found += [c for c in below if c.name.casefold() == USYNC_ROOT and discover_usync_folders(c)]
-        level = [c for c in below if c.name.casefold() != USYNC_ROOT]
+        found += [c for c in below if c.name.casefold() == _ROOT_NAME and discover_usync_folders(c)]
+        level = [c for c in below if c.name.casefold() != _ROOT_NAME]
     if len(found) > 1:
         names = ", ".join(str(f) for f in found)
         raise SiteError(f"{path}: several uSync folders below ({names}); name one of them")
     return found[0] if found else None
-
-
-_HANDLER_BY_FOLDED = {name.casefold(): name for name in ITEM_HANDLERS}
-
-
-def handler_folders_in(usync_dir: Path) -> frozenset[str]:
-    """The handler folders a version folder has, empty ones included (canonical names)."""
-    return frozenset(
-        _HANDLER_BY_FOLDED[child.name.casefold()]
-        for child in usync_dir.iterdir()
-        if child.name.casefold() in _HANDLER_BY_FOLDED and child.is_dir() and not child.is_symlink()
-    )
 
 
 def load_side(path: Path) -> tuple[ItemSet, SideFolder]:
@@ -94,8 +89,8 @@ def load_side(path: Path) -> tuple[ItemSet, SideFolder]:
     return load_items(side.root, side.usync_dir), side
 
 
-def analyser_section(side: SideFolder) -> dict[str, object]:
+def analyser_section(side: SideFolder | None) -> dict[str, object]:
     """The ``uSync:Restore:Analyser`` section of the side's site (empty without a site)."""
-    if side.site_root is None:
+    if side is None or side.site_root is None:
         return {}
     return dict(load_settings(side.site_root).analyser)

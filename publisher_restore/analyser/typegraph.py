@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from publisher_restore.analyser.shared import SharedItem
-from publisher_restore.analyser.sides import TYPE_FAMILIES, Side, alias_key
+from publisher_restore.analyser.sides import TYPE_FAMILIES, Side
+from publisher_restore.usync.identity import alias_key
 from publisher_restore.usync.models import AnyItem, ContentTypeItem, ItemRef, PropertyType
 
 Node = ContentTypeItem | SharedItem

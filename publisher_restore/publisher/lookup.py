@@ -1,14 +1,14 @@
 """The source's items as the selection sees them: the one place that knows how items are found.
 
-Lookups go Key first, then Alias, as uSync matches on import (through ``usync.index``
-today; when ``usync.identity`` lands, only ``SourceItems.find`` changes).
+Lookups go Key first, then Alias, as uSync matches on import, through the project's one
+identity rule (``usync.identity.ItemIndex``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from publisher_restore.usync.index import ItemIndex
+from publisher_restore.usync.identity import ItemIndex
 from publisher_restore.usync.loader import ItemSet
 from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
 
@@ -23,7 +23,7 @@ class SourceItems:
         unreadable: Iterable[ParseProblem] = (),
     ) -> None:
         self._files = tuple(items)
-        self._index = ItemIndex(self._files)
+        self._index: ItemIndex[AnyItem] = ItemIndex(self._files)
         self.label = label
         self.unreadable = tuple(unreadable)
 

@@ -1,9 +1,13 @@
 """``check``: compare a restore point with the site as it is now.
 
 Files are compared by SHA-256.  uSync files that differ are parsed on both
-sides and matched as uSync matches items (version folder, type, Key, then
-Alias), so a report says "property made mandatory", not "file changed".
-Only the archived files that differ are read from the archive.
+sides and paired by ``usync.pairing`` (the rule ``analyse`` uses too: version
+folder, type, Key, then Alias), so a report says "property made mandatory", not
+"file changed".  Only the archived files that differ are read from the archive,
+and no item file is ever read whole past the item size limit.
+
+In the report the site now is the ``current`` side and the restore point the
+``incoming`` one, as in the analyser's findings for the restore.
 """
 
 from __future__ import annotations
@@ -14,32 +18,44 @@ from pathlib import Path
 
 import pluggy
 
+from publisher_restore.analyser import AnalysisProblem
 from publisher_restore.errors import HostileInputError, SiteError
 from publisher_restore.hashing import bytes_digest, file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
-from publisher_restore.restore.matching import ItemPair, match_items
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
 from publisher_restore.restore.restore_analysis import restore_findings
 from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.diff import ChangeDetail, diff_items
+from publisher_restore.usync.identity import Grouping
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
+from publisher_restore.usync.pairing import Duplicate, Pairing, pair
+from publisher_restore.usync.sources import over_limit, read_item_bytes
+from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
 
 @dataclass(frozen=True)
 class CurrentFile:
-    """A file of the site now, with its digest (and its bytes, for uSync item files)."""
+    """A file of the site now, with its digest (and, for uSync item files, bytes or why not)."""
 
     site_file: SiteFile
     sha256: str
-    data: bytes | None = None
+    data: bytes | ParseProblem | None = None
 
 
 Parsed = AnyItem | ParseProblem
+
+
+@dataclass(frozen=True)
+class ItemPair:
+    """An item (or marker) now and the same one in the restore point; either may be missing."""
+
+    now: AnyItem | None
+    then: AnyItem | None
 
 
 @dataclass
@@ -66,10 +82,10 @@ def plan_restore(
     archived = _archived_configs(store, point, current, progress)
     parsed_now = _parse_files(_config_bytes_now(current))
     now = _side(parsed_now)
-    then = _side(_parse_point_files(point, current, archived, parsed_now))
-    changes = _changes(current, point, operations, now, then)
-    problems = [str(p) for p in (*now.problems, *then.problems)]
-    problems += [f"{r.path}: not restored, outside the site's current scopes" for r in kept_out]
+    then = _side(_parse_point_files(point, archived, parsed_now))
+    pairing = pair(now.items, then.items, grouping=Grouping.VERSION_FOLDER)
+    changes = _changes(current, point, operations, pairing)
+    problems = _problems(now, then, kept_out)
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
     plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
@@ -113,11 +129,30 @@ def scan_current(
 
 
 def _scanned(site_file: SiteFile) -> CurrentFile:
-    """Item files are small and parsed later: keep the bytes hashed, so they are read once."""
-    if _is_config(site_file.path, site_file.scope):
-        data = site_file.abs_path.read_bytes()
-        return CurrentFile(site_file, bytes_digest(data), data)
-    return CurrentFile(site_file, file_digest(site_file.abs_path)[1])
+    """Item files are small and parsed later: keep the bytes hashed, so they are read once.
+
+    One over the item size limit is hashed as a stream and reported, never read whole.
+    """
+    if not _is_config(site_file.path, site_file.scope):
+        return CurrentFile(site_file, file_digest(site_file.abs_path)[1])
+    if site_file.size > MAX_ITEM_BYTES:
+        too_big = ParseProblem(path=site_file.path, problem=over_limit(site_file.size))
+        return CurrentFile(site_file, file_digest(site_file.abs_path)[1], too_big)
+    read = read_item_bytes(site_file.abs_path, site_file.path)
+    if isinstance(read.data, ParseProblem):
+        raise SiteError(f"{read.data} (it changed while check read the site)")
+    return CurrentFile(site_file, bytes_digest(read.data), read.data)
+
+
+def _problems(
+    now: ParsedSide, then: ParsedSide, kept_out: list[FileRecord]
+) -> list[AnalysisProblem]:
+    """Unreadable files of each side, in the analyser's shape (the site now is current)."""
+    found = [AnalysisProblem(side="current", **p.model_dump()) for p in now.problems]
+    found += [AnalysisProblem(side="incoming", **p.model_dump()) for p in then.problems]
+    outside = "not restored, outside the site's current scopes"
+    found += [AnalysisProblem(side="incoming", path=r.path, problem=outside) for r in kept_out]
+    return found
 
 
 def _split_by_current_rules(
@@ -164,30 +199,36 @@ def _is_config(path: str, scope: Scope) -> bool:
 
 def _archived_configs(
     store: RestorePointStore, point: Manifest, current: dict[str, CurrentFile], progress: Progress
-) -> dict[str, bytes]:
-    wanted = {
-        r.path
+) -> dict[str, bytes | ParseProblem]:
+    """The point's item files that differ from the site's; one too big is reported, not read."""
+    changed = [
+        r
         for r in point.files
         if _is_config(r.path, r.scope)
         and (r.path not in current or current[r.path].sha256 != r.sha256)
+    ]
+    found: dict[str, bytes | ParseProblem] = {
+        r.path: ParseProblem(path=r.path, problem=over_limit(r.size))
+        for r in changed
+        if r.size > MAX_ITEM_BYTES
     }
+    wanted = {r.path for r in changed if r.path not in found}
     if not wanted:
-        return {}
+        return found
     progress.begin("read", files=len(point.files), total_bytes=point.content_bytes)
     with store.open_archive(point) as stream:
-        members = read_member_bytes(stream, point.files, wanted)
+        found.update(read_member_bytes(stream, point.files, wanted, max_bytes=MAX_ITEM_BYTES))
     progress.end()
-    return members
+    return found
 
 
-def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes]:
+def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes | ParseProblem]:
     return {path: f.data for path, f in current.items() if f.data is not None}
 
 
 def _parse_point_files(
     point: Manifest,
-    current: dict[str, CurrentFile],
-    archived: dict[str, bytes],
+    archived: dict[str, bytes | ParseProblem],
     parsed_now: dict[str, Parsed],
 ) -> dict[str, Parsed]:
     """The point's uSync files: a file unchanged since is the same item, parsed once."""
@@ -199,12 +240,16 @@ def _parse_point_files(
         if data is None:
             parsed[record.path] = parsed_now[record.path]
         else:
-            parsed[record.path] = parse_file_bytes(data, record.path)
+            parsed[record.path] = _parse(data, record.path)
     return parsed
 
 
-def _parse_files(files: dict[str, bytes]) -> dict[str, Parsed]:
-    return {path: parse_file_bytes(data, path) for path, data in sorted(files.items())}
+def _parse_files(files: dict[str, bytes | ParseProblem]) -> dict[str, Parsed]:
+    return {path: _parse(data, path) for path, data in sorted(files.items())}
+
+
+def _parse(data: bytes | ParseProblem, path: str) -> Parsed:
+    return data if isinstance(data, ParseProblem) else parse_file_bytes(data, path)
 
 
 def _side(parsed: dict[str, Parsed]) -> ParsedSide:
@@ -221,16 +266,17 @@ def _changes(
     current: dict[str, CurrentFile],
     point: Manifest,
     operations: list[FileOp],
-    now: ParsedSide,
-    then: ParsedSide,
+    pairing: Pairing[AnyItem],
 ) -> list[Change]:
     changed_paths = {op.path for op in operations}
-    item_changes, covered = _item_changes(match_items(now.items, then.items), changed_paths)
+    kinds = {op.path: _file_change_kind(op, current) for op in operations}
+    duplicates = pairing.items.duplicates
+    item_changes, covered = _item_changes(_item_pairs(pairing), duplicates, changed_paths, kinds)
     scopes = {r.path: r.scope for r in point.files}
     file_changes = [
         Change(
             path=op.path,
-            change=_file_change_kind(op, current),
+            change=kinds[op.path],
             scope=scopes.get(op.path) or current[op.path].site_file.scope,
         )
         for op in operations
@@ -239,30 +285,73 @@ def _changes(
     return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
 
 
+def _item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
+    """Items and marker files: pairs, then what only one side holds.
+
+    Two marker files naming one item are two files on disk: each is reported as a marker.
+    """
+    found: list[ItemPair] = []
+    for matching in (pairing.items, pairing.markers):
+        found += [ItemPair(p.current, p.incoming) for p in matching.changed]
+        found += [ItemPair(item, None) for item in matching.unmatched_current]
+        found += [ItemPair(None, item) for item in matching.unmatched_incoming]
+    for duplicate in pairing.markers.duplicates:
+        alone = (duplicate.entry, None) if duplicate.side == "current" else (None, duplicate.entry)
+        found.append(ItemPair(*alone))
+    return found
+
+
 def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> ChangeKind:
     if op.action == "delete":
         return "delete"
     return "update" if op.path in current else "create"
 
 
-def _item_changes(pairs: list[ItemPair], changed_paths: set[str]) -> tuple[list[Change], set[str]]:
+def _item_changes(
+    pairs: list[ItemPair],
+    duplicates: list[Duplicate[AnyItem]],
+    changed_paths: set[str],
+    kinds: dict[str, ChangeKind],
+) -> tuple[list[Change], set[str]]:
     """One change per changed item; an Empty marker sharing a file with an item folds into it.
 
     uSync writes ``<Empty Change="Delete|Rename"/>`` where an item's file was, so
     restoring that item replaces the marker: one change for the item, not also a
-    contradicting change for the marker.
+    contradicting change for the marker.  A second file holding the Key of an item is a
+    file change that says so (the item itself is not created or deleted by it).
     """
     item_paths = {i.path for p in pairs if not _touches_marker(p) for i in (p.now, p.then) if i}
     changes: list[Change] = []
     covered: set[str] = set()
-    for pair in pairs:
-        paths = {i.path for i in (pair.now, pair.then) if i is not None}
+    for found in pairs:
+        paths = {i.path for i in (found.now, found.then) if i is not None}
         covered |= paths
-        folded = _touches_marker(pair) and paths <= item_paths
+        folded = _touches_marker(found) and paths <= item_paths
         if folded or not paths & changed_paths:
             continue
-        changes.append(_item_change(pair))
+        changes.append(_item_change(found))
+    by_path = {change.path: change for change in changes}
+    for duplicate in duplicates:
+        path = duplicate.entry.path
+        covered.add(path)
+        if path not in changed_paths:
+            continue
+        detail = _duplicate_detail(duplicate, kinds[path])
+        if path in by_path:
+            by_path[path].details.append(detail)  # the file also holds another change
+        else:
+            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC)
+            by_path[path].details.append(detail)
+            changes.append(by_path[path])
     return changes, covered
+
+
+def _duplicate_detail(duplicate: Duplicate[AnyItem], kind: ChangeKind) -> ChangeDetail:
+    """A file whose item another file holds: restoring it creates or deletes no item."""
+    item = duplicate.entry
+    text = f"{item.item_type} {item.alias!r} ({item.key}), also in {duplicate.kept_as.path}"
+    now, then = (text, None) if duplicate.side == "current" else (None, text)
+    return ChangeDetail(path="Duplicate Key", old=now, new=then, change=kind)
 
 
 def _touches_marker(pair: ItemPair) -> bool:

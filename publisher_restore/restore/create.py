@@ -26,7 +26,9 @@ from publisher_restore.restore.manifest import (
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.site import Site, SiteFile, SkippedPath
 from publisher_restore.usync.loader import parse_file_bytes
-from publisher_restore.usync.models import EmptyItem, ParseProblem
+from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
+from publisher_restore.usync.sources import over_limit, read_item_bytes
+from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 from publisher_restore.version import __version__
 
 
@@ -138,10 +140,7 @@ def _usync_items(
     for record in records:
         if record.scope != Scope.USYNC or not record.path.endswith(".config"):
             continue
-        data = by_path[record.path].abs_path.read_bytes()
-        if bytes_digest(data) != record.sha256:
-            raise SiteError(f"{record.path} changed while the restore point was written; retry")
-        parsed = parse_file_bytes(data, record.path)
+        parsed = _parsed(by_path[record.path], record)
         if isinstance(parsed, ParseProblem):
             problems.append(ProblemRecord(**parsed.model_dump()))
         else:
@@ -156,6 +155,16 @@ def _usync_items(
                 )
             )
     return items, problems
+
+
+def _parsed(site_file: SiteFile, record: FileRecord) -> AnyItem | ParseProblem:
+    """The archived bytes parsed again; one over the item size limit is listed, not read."""
+    if record.size > MAX_ITEM_BYTES:
+        return ParseProblem(path=record.path, problem=over_limit(record.size))
+    read = read_item_bytes(site_file.abs_path, record.path)
+    if isinstance(read.data, ParseProblem) or bytes_digest(read.data) != record.sha256:
+        raise SiteError(f"{record.path} changed while the restore point was written; retry")
+    return parse_file_bytes(read.data, record.path)
 
 
 def _who() -> str:

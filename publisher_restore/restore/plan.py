@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from publisher_restore.analyser import Finding
+from publisher_restore.analyser import AnalysisProblem, Finding
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.usync.diff import ChangeDetail
 
@@ -40,7 +40,8 @@ class RestorePlan(BaseModel):
     changes: list[Change] = Field(default_factory=list)
     operations: list[FileOp] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
+    problems: list[AnalysisProblem] = Field(default_factory=list)
+    """Unreadable files, by side (current: the site now; incoming: the point), as ``analyse``."""
     blocked: list[str] = Field(default_factory=list)
     """Why some paths cannot be touched (links in the way); a restore refuses while any."""
 
@@ -73,6 +74,6 @@ class RestorePlan(BaseModel):
             "summary": self.summary(),
             "changes": [c.model_dump(mode="json") for c in self.changes],
             "findings": [f.model_dump(mode="json") for f in self.findings],
-            "problems": self.problems,
+            "problems": [p.model_dump(mode="json") for p in self.problems],
             "blocked": self.blocked,
         }

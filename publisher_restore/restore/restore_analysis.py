@@ -8,6 +8,7 @@ import pluggy
 
 from publisher_restore.analyser import AnalyserSettings, Finding, SimpleItemSource, analyse_sets
 from publisher_restore.site import Site
+from publisher_restore.usync.identity import in_folder
 from publisher_restore.usync.models import AnyItem
 
 
@@ -20,16 +21,11 @@ def restore_findings(
 ) -> list[Finding]:
     """Findings for replacing the site's uSync folder with the point's own (complete).
 
-    Each side keeps its own version folder, so a point taken in ``uSync/v9`` compares item
-    by item with a site that has moved to ``uSync/v13``, as ``analyse`` does.
+    Each side keeps its own version folder (``Grouping.OWN_FOLDER``, as ``analyse``), so a
+    point taken in ``uSync/v9`` compares item by item with a site now in ``uSync/v13``.
     """
-    current = SimpleItemSource(_inside(now, site.rel(site.usync_dir)))
-    incoming = SimpleItemSource(_inside(then, point_folder or site.rel(site.usync_dir)))
+    current = SimpleItemSource(in_folder(now, site.rel(site.usync_dir)))
+    incoming = SimpleItemSource(in_folder(then, point_folder or site.rel(site.usync_dir)))
     settings = AnalyserSettings.from_section(site.settings.analyser)
     result = analyse_sets(current, incoming, semantics="complete", settings=settings, pm=pm)
     return list(result.findings)
-
-
-def _inside(items: Sequence[AnyItem], folder: str) -> list[AnyItem]:
-    prefix = folder.rstrip("/") + "/"
-    return [item for item in items if item.path.startswith(prefix)]

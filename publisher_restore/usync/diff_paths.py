@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from publisher_restore.usync.identity import alias_key
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -75,7 +76,7 @@ def render(value: str | bool | int) -> str:
 
 
 def _lower(value: str | None) -> str | None:
-    return value.lower() if value else None
+    return alias_key(value) if value else None
 
 
 def _values(pairs: Iterable[tuple[str, str | bool | int | None]]) -> dict[str, str]:

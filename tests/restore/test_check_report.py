@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from publisher_restore.analyser import run_rules
+from publisher_restore.analyser.loading import load_pair
+from publisher_restore.analyser.rules import builtin_rules
 from publisher_restore.restore.plan import Change
 from publisher_restore.service import RestoreService
+from tests.conftest import CORPUS, copy_site
 
 BLOG_POST = "uSync/v9/ContentTypes/blogpost.config"
 SECOND_POST = "uSync/v9/Content/second-post.config"
@@ -94,3 +98,41 @@ def test_an_item_matched_by_alias_reports_its_key_coming_back(sample_site: Path)
     [change] = service.check(point.id).changes
     assert (change.path, change.change, change.key) == (BLOG_POST, "update", old_key.group(1))
     assert [(d.path, d.old, d.new) for d in change.details] == [("Key", new_key, old_key.group(1))]
+
+
+def test_unreadable_files_have_one_shape_with_a_side_in_check_and_analyse(tmp_path: Path) -> None:
+    site = copy_site(CORPUS / "navsjon-sportfiske", tmp_path / "site")
+    service = RestoreService.open(site)
+    point = service.create()
+    broken = "uSync/v9/Content/boka.config"
+    (site / broken).write_bytes(b"<Content Key=")
+    plan = service.check(point.id)
+    assert [(p.side, p.path, p.line) for p in plan.problems] == [
+        ("current", broken, 1),
+        ("incoming", broken, 21),
+    ]
+    assert str(plan.problems[1]).startswith(f"incoming: {broken}:21: unresolved git merge")
+    restored = copy_site(site, tmp_path / "point")
+    restored.joinpath(broken).write_bytes(
+        CORPUS.joinpath("navsjon-sportfiske", broken).read_bytes()
+    )
+    analysed = run_rules(*load_pair(site, restored), "complete", builtin_rules())
+    assert plan.report()["problems"] == [p.model_dump(mode="json") for p in analysed.problems]
+
+
+def test_a_stale_copy_of_an_item_is_a_file_change_not_an_item_deletion(sample_site: Path) -> None:
+    service = RestoreService.open(sample_site)
+    point = service.create()
+    live = sample_site / BLOG_POST
+    stale = live.with_name("0-blogpost-old.config")
+    stale.write_text(live.read_text("utf-8-sig").replace('Alias="blogPost"', 'Alias="oldPost"'))
+    [change] = service.check(point.id).changes
+    assert (change.path, change.change, change.item_type) == (
+        "uSync/v9/ContentTypes/0-blogpost-old.config",
+        "delete",
+        None,
+    )
+    [detail] = change.details
+    assert detail.path == "Duplicate Key" and detail.new is None
+    assert detail.old is not None and detail.old.endswith(f"also in {BLOG_POST}")
+    assert "'oldPost'" in detail.old

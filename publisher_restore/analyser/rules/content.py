@@ -15,8 +15,8 @@ from publisher_restore.analyser.impact import (
 )
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_structure import ZERO_KEY, at_root
-from publisher_restore.analyser.sides import alias_key, culture_key
 from publisher_restore.analyser.wording import counted, describe, listed, plural, verb
+from publisher_restore.usync.identity import alias_key, culture_key
 from publisher_restore.usync.models import (
     AnyItem,
     ContentItem,
@@ -71,11 +71,7 @@ def _children(ctx: AnalysisContext, marker: EmptyItem) -> list[ContentItem]:
     else:
         candidates = ctx.content.children_of(marker.key)
     return [
-        c
-        for c in candidates
-        if c.item_type == marker.item_type
-        and ctx.pairing.incoming_for(c) is None
-        and not ctx.content.unchanged(c)
+        c for c in candidates if c.item_type == marker.item_type and not ctx.held_by_incoming(c)
     ]
 
 
@@ -107,8 +103,23 @@ def _doomed(ctx: AnalysisContext, root: ContentItem) -> list[ContentItem]:
 
 
 def _moved_out(ctx: AnalysisContext, item: ContentItem) -> bool:
-    incoming = ctx.pairing.incoming_for(item)
-    return isinstance(incoming, ContentItem) and incoming.parent_key != item.parent_key
+    after = ctx.after_of(item)
+    return isinstance(after, ContentItem) and after.parent_key != item.parent_key
+
+
+def deleted_content(ctx: AnalysisContext) -> set[int]:
+    """ids of every current content and media item the import deletes, descendants included.
+
+    By Delete marker, by Clean marker, or by absence (complete semantics); deleting a node
+    deletes its subtree except what the import moves elsewhere.
+    """
+    return ctx.memo("deleted-content", lambda: _deleted_content(ctx))
+
+
+def _deleted_content(ctx: AnalysisContext) -> set[int]:
+    plan = content_plan(ctx)
+    roots = [item for item, _ in plan.deleted] + [c for _, gone in plan.cleaned for c in gone]
+    return {id(doomed) for root in roots for doomed in _doomed(ctx, root)}
 
 
 class ContentDeletedRule(Rule):

@@ -19,7 +19,7 @@ class RecreatedRule(Rule):
 
     def check(self, ctx: AnalysisContext) -> Iterable[Finding]:
         """One finding per pair matched by Alias whose Keys differ."""
-        for pair in ctx.pairing.pairs:
+        for pair in ctx.pairing.items.changed:  # an unchanged item cannot be re-created
             if not pair.recreated:
                 continue
             cur, inc = pair.current, pair.incoming

@@ -1,4 +1,9 @@
-"""DC401: a template that content uses is deleted, or no longer allowed on its type."""
+"""DC401: a template that content uses is deleted, or no longer allowed on its type.
+
+Only pages the import keeps count: a page the same import deletes (its own Delete marker,
+a deleted ancestor, absence under complete semantics) or gives another template is not left
+without a template.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,44 @@ from collections.abc import Iterable
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.identity import ref_in, same_ref
 from publisher_restore.analyser.impact import noun_for
 from publisher_restore.analyser.rules.base import Rule
+from publisher_restore.analyser.rules.content import deleted_content
 from publisher_restore.analyser.rules.type_support import instances
 from publisher_restore.analyser.wording import counted, verb
-from publisher_restore.usync.models import ContentItem, ContentTypeItem, ItemRef, TemplateItem
+from publisher_restore.usync.identity import ref_in, same_ref
+from publisher_restore.usync.models import (
+    AnyItem,
+    ContentItem,
+    ContentTypeItem,
+    ItemRef,
+    TemplateItem,
+)
 
 
 def using(items: Iterable[ContentItem], template: ItemRef) -> list[ContentItem]:
     """Content whose template is ``template`` (by Key, else Alias)."""
     return [i for i in items if i.template is not None and same_ref(i.template, template)]
+
+
+def left_using(
+    ctx: AnalysisContext, items: Iterable[ContentItem], template: ItemRef
+) -> list[ContentItem]:
+    """The pages using ``template`` that still use it after the import."""
+    gone = deleted_content(ctx)
+    return [
+        page
+        for page in using(items, template)
+        if id(page) not in gone and _still_uses(ctx.after_of(page), template)
+    ]
+
+
+def _still_uses(after: AnyItem | None, template: ItemRef) -> bool:
+    return (
+        isinstance(after, ContentItem)
+        and after.template is not None
+        and same_ref(after.template, template)
+    )
 
 
 class TemplateRemovedRule(Rule):
@@ -33,7 +65,7 @@ class TemplateRemovedRule(Rule):
         for deletion in ctx.deleted("Template"):
             ref = ItemRef(key=deletion.item.key, alias=deletion.item.alias)
             deleted.append(ref)
-            pages = using(ctx.content.all_items(), ref)
+            pages = left_using(ctx, ctx.content.all_items(), ref)
             if pages and isinstance(deletion.item, TemplateItem):
                 message = (
                     f"Deleting template '{ref.alias}' leaves {counted(len(pages), noun_for(pages))}"
@@ -49,7 +81,7 @@ class TemplateRemovedRule(Rule):
             for ref in cur.allowed_templates:
                 if ref_in(ref, inc.allowed_templates) or ref_in(ref, deleted):
                     continue
-                pages = using(instances(ctx, [cur]), ref)
+                pages = left_using(ctx, instances(ctx, [cur]), ref)
                 if not pages:
                     continue
                 message = (

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Severity
-from publisher_restore.analyser.identity import ref_in, same_ref
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
     deletes_phrase,
@@ -15,6 +14,7 @@ from publisher_restore.analyser.rules.type_support import (
 )
 from publisher_restore.analyser.typegraph import OwnedProperty
 from publisher_restore.analyser.wording import listed, plural
+from publisher_restore.usync.identity import ref_in, same_ref
 from publisher_restore.usync.models import ContentTypeItem, ItemRef
 
 

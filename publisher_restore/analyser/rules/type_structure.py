@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator
 
 from publisher_restore.analyser.context import AnalysisContext, Subject
 from publisher_restore.analyser.findings import Finding, Impact, Severity
-from publisher_restore.analyser.identity import ref_in
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import blocks, instances
 from publisher_restore.analyser.sides import alias_key
 from publisher_restore.analyser.wording import counted, listed, not_counted, plural, verb
+from publisher_restore.usync.identity import ref_in
 from publisher_restore.usync.models import ContentItem, ContentTypeItem, ItemRef
 
 ZERO_KEY = "00000000-0000-0000-0000-000000000000"

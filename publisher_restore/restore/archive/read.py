@@ -33,6 +33,10 @@ from publisher_restore.restore.archive.tar_guard import (
     guarded_tarinfo,
 )
 from publisher_restore.restore.manifest import FileRecord
+from publisher_restore.usync.folders import ITEM_SUFFIX, handler_folders_among
+from publisher_restore.usync.models import ParseProblem
+from publisher_restore.usync.sources import MemorySource, SourceFile, over_limit
+from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
 TAR_BUFFER = 64 * 1024
 _MISSING_SHOWN = 5
@@ -241,12 +245,20 @@ def read_member_bytes(
     wanted_paths: set[str],
     *,
     limits: ArchiveLimits = DEFAULT_LIMITS,
+    max_bytes: int | None = MAX_ITEM_BYTES,
 ) -> dict[str, bytes]:
     """The verified content of the wanted manifest files; stops once all are read.
 
-    Wanted paths that are not in the manifest are simply absent from the result.
+    Wanted paths that are not in the manifest are simply absent from the result, and so are
+    members over ``max_bytes`` (None: no bound): they are never held in memory whole (their
+    size is the manifest's, which the member's header must match), only streamed through
+    their hash check.
     """
-    remaining = wanted_paths & {r.path for r in expected}
+    remaining = {
+        r.path
+        for r in expected
+        if r.path in wanted_paths and (max_bytes is None or r.size <= max_bytes)
+    }
     found: dict[str, bytes] = {}
     if not remaining:
         return found
@@ -259,3 +271,29 @@ def read_member_bytes(
             if not remaining:
                 break
     return found
+
+
+def read_item_files(
+    stream: BinaryIO,
+    expected: Sequence[FileRecord],
+    usync_folder: str,
+    *,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> MemorySource:
+    """A restore point's item files below ``usync_folder``, verified, as an item source.
+
+    Every member is checked against the manifest; an item over the item size limit is a
+    problem, streamed through its hash check but never held whole.
+    """
+    prefix = usync_folder.rstrip("/") + "/"
+    items = [r for r in expected if r.path.startswith(prefix) and r.path.endswith(ITEM_SUFFIX)]
+    too_big = {r.path for r in items if r.size > MAX_ITEM_BYTES}
+    found = read_member_bytes(stream, expected, {r.path for r in items} - too_big, limits=limits)
+    entries = [SourceFile(path, data) for path, data in found.items()]
+    entries += [SourceFile(r.path, _too_big(r)) for r in items if r.path in too_big]
+    names = [r.path for r in expected if r.path.startswith(prefix)]
+    return MemorySource(tuple(entries), prefix, handler_folders_among(names, prefix))
+
+
+def _too_big(record: FileRecord) -> ParseProblem:
+    return ParseProblem(path=record.path, problem=over_limit(record.size))

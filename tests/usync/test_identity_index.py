@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher_restore.usync.index import ItemIndex
+from publisher_restore.usync.identity import Grouping, ItemIndex
 from publisher_restore.usync.loader import load_items
 from publisher_restore.usync.models import (
     AnyItem,
@@ -84,3 +84,13 @@ def test_corpus_site_index() -> None:
     assert english is not None and english.path == "uSync/v9/Languages/en-us.config"
     assert index.duplicates == ()
     assert set(index.item_types) >= {"ContentType", "Content", "Dictionary", "UserGroup"}
+
+
+def test_version_folder_grouping_finds_only_the_same_version_folder() -> None:
+    v16 = content_type(KEY_A, "article", "uSync/v16/ContentTypes/article.config")
+    v17 = content_type(KEY_A, "article", "uSync/v17/ContentTypes/article.config")
+    index = ItemIndex([v16, v17], grouping=Grouping.VERSION_FOLDER)
+    assert index.duplicates == ()
+    assert index.find("ContentType", KEY_A, near="uSync/v17/ContentTypes/x.config") is v17
+    assert index.find("ContentType", None, "ARTICLE", near="uSync/v16/a/b.config") is v16
+    assert index.find("ContentType", KEY_A, near="uSync/v9/ContentTypes/x.config") is None
