@@ -8,7 +8,7 @@ Only the archived files that differ are read from the archive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,10 @@ class CurrentFile:
 
 Parsed = AnyItem | ParseProblem
 
+Chooser = Callable[[Sequence[AnyItem], Sequence[AnyItem], Collection[str]], Collection[str]]
+"""Partial restore: from the items now, the point's items and every covered path, the paths
+to restore (``operations.restore_selection`` builds one from ``--item`` and ``--path``)."""
+
 
 @dataclass
 class ParsedSide:
@@ -56,8 +60,9 @@ def plan_restore(
     point: Manifest,
     progress: Progress,
     pm: pluggy.PluginManager | None = None,
+    choose: Chooser | None = None,
 ) -> RestorePlan:
-    """Everything restoring ``point`` would change, without changing anything."""
+    """What restoring ``point`` (or the part ``choose`` picks) would change; changes nothing."""
     point_rules = _rules_of(site, point)
     refuse_foreign_records(point, point_rules)
     restorable, kept_out = _split_by_current_rules(site, point, point_rules)
@@ -67,10 +72,16 @@ def plan_restore(
     parsed_now = _parse_files(_config_bytes_now(current))
     now = _side(parsed_now)
     then = _side(_parse_point_files(point, current, archived, parsed_now))
+    chosen: set[str] | None = None
+    if choose is not None:
+        chosen = set(choose(now.items, then.items, {*current, *(r.path for r in restorable)}))
+        operations = [op for op in operations if op.path in chosen]
+        then = _partly_restored(now, then, chosen)
     changes = _changes(current, point, operations, now, then)
     problems = [str(p) for p in (*now.problems, *then.problems)]
     problems += [f"{r.path}: not restored, outside the site's current scopes" for r in kept_out]
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    plan.selection = None if chosen is None else sorted(chosen)
     plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
     return plan
@@ -207,6 +218,15 @@ def _parse_files(files: dict[str, bytes]) -> dict[str, Parsed]:
     return {path: parse_file_bytes(data, path) for path, data in sorted(files.items())}
 
 
+def _partly_restored(now: ParsedSide, then: ParsedSide, chosen: set[str]) -> ParsedSide:
+    """The site after a partial restore: the point's files where chosen, today's elsewhere."""
+    return ParsedSide(
+        items=[i for i in now.items if i.path not in chosen]
+        + [i for i in then.items if i.path in chosen],
+        problems=[p for p in then.problems if p.path in chosen],
+    )
+
+
 def _side(parsed: dict[str, Parsed]) -> ParsedSide:
     side = ParsedSide(items=[], problems=[])
     for _path, result in sorted(parsed.items()):
@@ -232,6 +252,7 @@ def _changes(
             path=op.path,
             change=_file_change_kind(op, current),
             scope=scopes.get(op.path) or current[op.path].site_file.scope,
+            files=[op.path],
         )
         for op in operations
         if op.path not in covered
@@ -261,7 +282,7 @@ def _item_changes(pairs: list[ItemPair], changed_paths: set[str]) -> tuple[list[
         folded = _touches_marker(pair) and paths <= item_paths
         if folded or not paths & changed_paths:
             continue
-        changes.append(_item_change(pair))
+        changes.append(_item_change(pair, sorted(paths & changed_paths)))
     return changes, covered
 
 
@@ -278,7 +299,7 @@ def _marker_detail(pair: ItemPair) -> list[ChangeDetail]:
     return [ChangeDetail(path="Empty/Change", old=actions[0], new=actions[1], change=kind)]
 
 
-def _item_change(pair: ItemPair) -> Change:
+def _item_change(pair: ItemPair, files: list[str]) -> Change:
     item = pair.then or pair.now
     assert item is not None
     kind: ChangeKind
@@ -299,6 +320,7 @@ def _item_change(pair: ItemPair) -> Change:
         key=item.key,
         alias=item.alias,
         details=details,
+        files=files,
     )
 
 
