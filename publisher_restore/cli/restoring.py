@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -15,18 +16,50 @@ from publisher_restore.cli.output import (
 )
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import OperationCancelled
+from publisher_restore.operations.restore_selection import RestoreSelection
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.usync.diff import ChangeDetail
+
+
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--item`` and ``--path`` (both repeatable): restore only part of a point."""
+    command = click.option(
+        "--path",
+        "paths",
+        multiple=True,
+        metavar="GLOB",
+        help="Only site paths matching this glob (e.g. 'Views/**'); repeatable.",
+    )(command)
+    return click.option(
+        "--item",
+        "items",
+        multiple=True,
+        metavar="TYPE:ALIAS_OR_KEY",
+        help="Only this uSync item (e.g. ContentType:home); repeatable.",
+    )(command)
+
+
+def _selection(items: tuple[str, ...], paths: tuple[str, ...]) -> RestoreSelection | None:
+    return RestoreSelection(items=items, paths=paths) if items or paths else None
 
 
 @click.command()
 @click.argument("point_id", metavar="ID|latest")
 @click.option("--details", is_flag=True, help="Show every changed field, not only counts.")
+@selection_options
 @json_option
 @click.pass_obj
-def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
-    """Report everything restoring a point would change (changes nothing)."""
-    plan = state.restore(progress_for(as_json)).prepare(point_id).plan
+def check(
+    state: CliState,
+    point_id: str,
+    details: bool,
+    items: tuple[str, ...],
+    paths: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Report everything restoring a point (or part of it) would change (changes nothing)."""
+    operation = state.restore(progress_for(as_json))
+    plan = operation.prepare(point_id, selection=_selection(items, paths)).plan
     if as_json:
         emit_json(plan.report())
         return
@@ -37,12 +70,21 @@ def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
 @click.argument("point_id", metavar="ID|latest")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--no-pre-restore", is_flag=True, help="Skip the pre-restore restore point.")
+@selection_options
 @json_option
 @click.pass_obj
-def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_json: bool) -> None:
-    """Roll the site back to a restore point: verify, snapshot, then apply."""
+def restore(
+    state: CliState,
+    point_id: str,
+    yes: bool,
+    no_pre_restore: bool,
+    items: tuple[str, ...],
+    paths: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Roll the site (or part of it) back to a restore point: verify, snapshot, then apply."""
     operation = state.restore(progress_for(as_json))
-    prepared = operation.prepare(point_id, recover=True)
+    prepared = operation.prepare(point_id, recover=True, selection=_selection(items, paths))
     prepared.refuse_if_blocked()
     decision = operation.decide(prepared, pre_restore=not no_pre_restore)
     if not yes and not _confirm(as_json)(prepared.plan):
@@ -101,6 +143,8 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
         f"({plural(summary['files']['write'], 'file')} written, "
         f"{summary['files']['delete']} removed)."
     )
+    if plan.selection is not None:
+        click.echo(f"Partial restore: {len(plan.selection)} selected path(s); nothing else.")
     for change in plan.changes:
         label = f"{change.item_type} {change.alias!r}" if change.item_type else change.scope.value
         click.echo(f"  {change.change:<6} {label}  {change.path}")

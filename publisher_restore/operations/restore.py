@@ -5,7 +5,8 @@ and returns a ``PreparedRestore``: the plan, the analyser's findings on the
 restore, a decision request and the plan token.  ``execute`` takes the site lock,
 checks the token against the site as it is now, stages and verifies the archive,
 takes a pre-restore point when the decision says so, and applies under the
-journal, all under the one lock.
+journal, all under the one lock.  A partial restore (``selection``) plans, checks
+and applies only the selected items and paths (``restore_selection``).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from publisher_restore.operations.restore_inputs import (
     manifest_digest,
 )
 from publisher_restore.operations.restore_points import RestorePoints
+from publisher_restore.operations.restore_selection import RestoreSelection, chooser, exact_path
 from publisher_restore.operations.tokens import (
     AGAIN,
+    differing_paths,
     fingerprint,
     refuse_if_files_changed,
     refuse_if_tampered,
@@ -59,6 +62,8 @@ class PreparedRestore(PreparedOperation):
     inputs: RestoreInputs
     recovered: str | None = None
     """What finishing an interrupted restore did before the check, if it was asked to."""
+    selection: RestoreSelection | None = None
+    """A partial restore's selection as asked; the paths it resolved to are in the plan."""
 
     def refuse_if_blocked(self, root: Path | None = None) -> None:
         """``SiteError`` when some path cannot be written safely (a link in the way).
@@ -86,13 +91,25 @@ class RestoreOperation:
     def points(self) -> RestorePoints:
         return RestorePoints(self.env, self.progress)
 
-    def prepare(self, point_id: str, *, recover: bool = False) -> PreparedRestore:
-        """What restoring ``point_id`` would change; ``recover``: finish a crashed restore first."""
+    def prepare(
+        self,
+        point_id: str,
+        *,
+        recover: bool = False,
+        selection: RestoreSelection | None = None,
+    ) -> PreparedRestore:
+        """What restoring ``point_id`` (or the ``selection`` of it) would change.
+
+        ``recover``: finish a crashed restore first.  A bad ``--item`` or a ``--path``
+        that matches nothing is a ``SelectionError`` (exit 2).
+        """
         recovered = self.points.recover() if recover else None
         self.points.refuse_if_interrupted()
         env = self.env
         point = env.store.get(point_id)
-        plan = plan_restore(env.site, env.store, point, self.progress, env.lifecycle.pm)
+        partial = selection is not None and not selection.everything
+        choose = chooser(selection, point.id) if selection is not None and partial else None
+        plan = plan_restore(env.site, env.store, point, self.progress, env.lifecycle.pm, choose)
         inputs = inputs_after_plan(env.site, point, plan, env.rules)
         request = DecisionRequest.build(
             OperationKind.RESTORE,
@@ -107,7 +124,40 @@ class RestoreOperation:
             plan=plan,
             inputs=inputs,
             recovered=recovered,
+            selection=selection if partial else None,
         )
+
+    def narrow(self, prepared: PreparedRestore, paths: list[str]) -> PreparedRestore:
+        """A checked restore limited to some of its changed paths (ticked in a browser).
+
+        The narrower plan is checked again (its findings are those of the partial
+        restore) and refused with ``PlanOutdatedError`` when any selected path differs
+        from what ``prepared`` saw, so what executes is what the person looked at.
+        """
+        inputs = prepared.inputs
+        outside = sorted(set(paths) - set(inputs.selection or paths))
+        unknown = sorted(set(paths) - {op.path for op in prepared.plan.operations})
+        if outside or unknown:
+            raise IntegrityError(
+                f"restore of {inputs.point_id}: {(outside or unknown)[0]!r} is not a change of "
+                f"this check; {AGAIN}"
+            )
+        selection = RestoreSelection(paths=tuple(exact_path(path) for path in sorted(paths)))
+        narrowed = self.prepare(inputs.point_id, selection=selection)
+        now = narrowed.inputs
+        if (now.manifest_sha256, now.rules) != (inputs.manifest_sha256, inputs.rules):
+            raise PlanOutdatedError(
+                f"restore point {inputs.point_id} or the site's configuration changed since "
+                f"the check; {AGAIN}"
+            )
+        seen = {path: inputs.files[path] for path in now.selection or () if path in inputs.files}
+        changed = differing_paths(seen, now.files)
+        if changed:
+            raise PlanOutdatedError(
+                f"the site changed since the check ({len(changed)} selected file(s) differ, "
+                f"first: {changed[0]}); {AGAIN}"
+            )
+        return narrowed
 
     def decide(self, prepared: PreparedRestore, *, pre_restore: bool = True) -> Decision:
         """The plugins' decision; without a final one, the caller's (a pre-restore point or not).
@@ -161,7 +211,8 @@ class RestoreOperation:
         return point
 
     def _refuse_if_site_changed(self, prepared: PreparedRestore, point: Manifest) -> None:
-        now = inputs_now(self.env.site, point, self.env.rules, self.progress)
+        selection = prepared.inputs.selection
+        now = inputs_now(self.env.site, point, self.env.rules, self.progress, selection)
         if now.rules != prepared.inputs.rules:
             raise PlanOutdatedError(
                 "the site's configuration (Include/Exclude, uSync folder or analyser rules and "
@@ -196,10 +247,13 @@ def _stored(store: RestorePointStore, point_id: str) -> Manifest:
 
 
 def _refuse_foreign_operations(plan: RestorePlan, inputs: RestoreInputs) -> None:
-    """Every step must be one the check could have planned: a covered path or the point's file."""
+    """Every step must be one the check could have planned: a covered path or the point's file,
+    and for a partial restore one of its selected paths."""
     records = {record.path: record for record in plan.point.files}
+    selected = None if inputs.selection is None else set(inputs.selection)
     for op in plan.operations:
         known = op.path in inputs.files or op.path in records
+        known = known and (selected is None or op.path in selected)
         if not known or (op.action == "write" and op.record != records.get(op.path)):
             raise IntegrityError(
                 f"restore of {inputs.point_id}: the plan names {op.path!r}, which the check "

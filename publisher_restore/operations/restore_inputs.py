@@ -3,7 +3,8 @@
 - the restore point: its id and a digest of its manifest (pin and note left out),
 - the rules in force: Include/Exclude, the uSync folder, analyser settings and rule codes,
 - the current hash of every file the restore covers: every file now in the point's
-  scopes, and every path there a restore could not write (a link, a special file).
+  scopes, and every path there a restore could not write (a link, a special file);
+  for a partial restore only those of its selection, and the selection itself.
 
 At prepare the files the plan leaves alone are known to hold the point's bytes (that
 is why the plan leaves them alone), so only the files the plan changes are hashed
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict
 
@@ -65,6 +67,8 @@ class RestoreInputs(BaseModel):
     """Fingerprint of the ``RulesInForce``."""
     files: dict[str, str]
     """Site-relative path -> SHA-256 of every covered file (``unwritable:...`` for others)."""
+    selection: list[str] | None = None
+    """A partial restore's paths (only these are covered); None: the point's whole scopes."""
 
 
 def _canonical(settings: AnalyserSettings) -> str:
@@ -85,34 +89,44 @@ def inputs_after_plan(
     """The inputs at prepare: only the files the plan changes are hashed again."""
     changed = {op.path for op in plan.operations}
     archived = {record.path: record.sha256 for record in point.files}
-    files, skipped = _covered(site, point)
+    files, skipped = _covered(site, point, plan.selection)
     hashes = {
         f.path: archived[f.path]
         if f.path in archived and f.path not in changed
         else file_digest(f.abs_path)[1]
         for f in files
     }
-    return _inputs(site, point, rules, hashes, skipped)
+    return _inputs(site, point, rules, hashes, skipped, plan.selection)
 
 
 def inputs_now(
-    site: Site, point: Manifest, rules: tuple[Rule, ...], progress: Progress
+    site: Site,
+    point: Manifest,
+    rules: tuple[Rule, ...],
+    progress: Progress,
+    selection: list[str] | None = None,
 ) -> RestoreInputs:
-    """The inputs as the site is now: every covered file hashed."""
-    files, skipped = _covered(site, point)
+    """The inputs as the site is now: every covered file (of ``selection``, if given) hashed."""
+    files, skipped = _covered(site, point, selection)
     progress.begin("recheck", files=len(files), total_bytes=sum(f.size for f in files))
     hashes = {}
     for f in files:
         hashes[f.path] = file_digest(f.abs_path)[1]
         progress.advance(files=1, nbytes=f.size)
     progress.end()
-    return _inputs(site, point, rules, hashes, skipped)
+    return _inputs(site, point, rules, hashes, skipped, selection)
 
 
-def _covered(site: Site, point: Manifest) -> tuple[list[SiteFile], list[SkippedPath]]:
+def _covered(
+    site: Site, point: Manifest, selection: Collection[str] | None
+) -> tuple[list[SiteFile], list[SkippedPath]]:
     skipped: list[SkippedPath] = []
     files = site.iter_files(include_media=Scope.MEDIA in point.scopes, skipped=skipped)
-    return [f for f in files if f.scope in point.scopes], skipped
+    covered = [f for f in files if f.scope in point.scopes]
+    if selection is None:
+        return covered, skipped
+    chosen = set(selection)
+    return [f for f in covered if f.path in chosen], [s for s in skipped if s.path in chosen]
 
 
 def _inputs(
@@ -121,6 +135,7 @@ def _inputs(
     rules: tuple[Rule, ...],
     hashes: dict[str, str],
     skipped: list[SkippedPath],
+    selection: list[str] | None,
 ) -> RestoreInputs:
     for path in skipped:  # all found while walking the scopes' folders
         hashes[path.path] = UNWRITABLE + path.reason
@@ -129,4 +144,5 @@ def _inputs(
         manifest_sha256=manifest_digest(point),
         rules=fingerprint(RulesInForce.of(site, rules)),
         files=dict(sorted(hashes.items())),
+        selection=selection,
     )

@@ -12,7 +12,7 @@ In the report the site now is the ``current`` side and the restore point the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +49,10 @@ class CurrentFile:
 
 Parsed = AnyItem | ParseProblem
 
+Chooser = Callable[[Sequence[AnyItem], Sequence[AnyItem], Collection[str]], Collection[str]]
+"""Partial restore: from the items now, the point's items and every covered path, the paths
+to restore (``operations.restore_selection`` builds one from ``--item`` and ``--path``)."""
+
 
 @dataclass(frozen=True)
 class ItemPair:
@@ -72,8 +76,9 @@ def plan_restore(
     point: Manifest,
     progress: Progress,
     pm: pluggy.PluginManager | None = None,
+    choose: Chooser | None = None,
 ) -> RestorePlan:
-    """Everything restoring ``point`` would change, without changing anything."""
+    """What restoring ``point`` (or the part ``choose`` picks) would change; changes nothing."""
     point_rules = _rules_of(site, point)
     refuse_foreign_records(point, point_rules)
     restorable, kept_out = _split_by_current_rules(site, point, point_rules)
@@ -83,10 +88,16 @@ def plan_restore(
     parsed_now = _parse_files(_config_bytes_now(current))
     now = _side(parsed_now)
     then = _side(_parse_point_files(point, archived, parsed_now))
+    chosen: set[str] | None = None
+    if choose is not None:
+        chosen = set(choose(now.items, then.items, {*current, *(r.path for r in restorable)}))
+        operations = [op for op in operations if op.path in chosen]
+        then = _partly_restored(now, then, chosen)
     pairing = pair(now.items, then.items, grouping=Grouping.VERSION_FOLDER)
     changes = _changes(current, point, operations, pairing)
     problems = _problems(now, then, kept_out)
     plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    plan.selection = None if chosen is None else sorted(chosen)
     plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
     return plan
@@ -252,6 +263,15 @@ def _parse(data: bytes | ParseProblem, path: str) -> Parsed:
     return data if isinstance(data, ParseProblem) else parse_file_bytes(data, path)
 
 
+def _partly_restored(now: ParsedSide, then: ParsedSide, chosen: set[str]) -> ParsedSide:
+    """The site after a partial restore: the point's files where chosen, today's elsewhere."""
+    return ParsedSide(
+        items=[i for i in now.items if i.path not in chosen]
+        + [i for i in then.items if i.path in chosen],
+        problems=[p for p in then.problems if p.path in chosen],
+    )
+
+
 def _side(parsed: dict[str, Parsed]) -> ParsedSide:
     side = ParsedSide(items=[], problems=[])
     for _path, result in sorted(parsed.items()):
@@ -271,13 +291,14 @@ def _changes(
     changed_paths = {op.path for op in operations}
     kinds = {op.path: _file_change_kind(op, current) for op in operations}
     duplicates = pairing.items.duplicates
-    item_changes, covered = _item_changes(_item_pairs(pairing), duplicates, changed_paths, kinds)
+    item_changes, covered = _item_changes(item_pairs(pairing), duplicates, changed_paths, kinds)
     scopes = {r.path: r.scope for r in point.files}
     file_changes = [
         Change(
             path=op.path,
             change=kinds[op.path],
             scope=scopes.get(op.path) or current[op.path].site_file.scope,
+            files=[op.path],
         )
         for op in operations
         if op.path not in covered
@@ -285,7 +306,7 @@ def _changes(
     return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
 
 
-def _item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
+def item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
     """Items and marker files: pairs, then what only one side holds.
 
     Two marker files naming one item are two files on disk: each is reported as a marker.
@@ -329,7 +350,7 @@ def _item_changes(
         folded = _touches_marker(found) and paths <= item_paths
         if folded or not paths & changed_paths:
             continue
-        changes.append(_item_change(found))
+        changes.append(_item_change(found, sorted(paths & changed_paths)))
     by_path = {change.path: change for change in changes}
     for duplicate in duplicates:
         path = duplicate.entry.path
@@ -340,7 +361,7 @@ def _item_changes(
         if path in by_path:
             by_path[path].details.append(detail)  # the file also holds another change
         else:
-            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC)
+            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC, files=[path])
             by_path[path].details.append(detail)
             changes.append(by_path[path])
     return changes, covered
@@ -367,7 +388,7 @@ def _marker_detail(pair: ItemPair) -> list[ChangeDetail]:
     return [ChangeDetail(path="Empty/Change", old=actions[0], new=actions[1], change=kind)]
 
 
-def _item_change(pair: ItemPair) -> Change:
+def _item_change(pair: ItemPair, files: list[str]) -> Change:
     item = pair.then or pair.now
     assert item is not None
     kind: ChangeKind
@@ -388,6 +409,7 @@ def _item_change(pair: ItemPair) -> Change:
         key=item.key,
         alias=item.alias,
         details=details,
+        files=files,
     )
 
 

@@ -23,6 +23,8 @@ class Change(BaseModel):
     key: str | None = None
     alias: str | None = None
     details: list[ChangeDetail] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    """The site paths restoring this change writes or deletes (an item that moved: both)."""
 
 
 class FileOp(BaseModel):
@@ -44,6 +46,8 @@ class RestorePlan(BaseModel):
     """Unreadable files, by side (current: the site now; incoming: the point), as ``analyse``."""
     blocked: list[str] = Field(default_factory=list)
     """Why some paths cannot be touched (links in the way); a restore refuses while any."""
+    selection: list[str] | None = None
+    """A partial restore: every site path it covers (changed or not); None: the whole point."""
 
     def summary(self) -> dict[str, Any]:
         """Counts first: what ``check`` prints before any detail."""
@@ -65,6 +69,7 @@ class RestorePlan(BaseModel):
             "findings": len(self.findings),
             "problems": len(self.problems),
             "blocked": len(self.blocked),
+            "selected_paths": None if self.selection is None else len(self.selection),
         }
 
     def report(self) -> dict[str, Any]:
@@ -76,4 +81,5 @@ class RestorePlan(BaseModel):
             "findings": [f.model_dump(mode="json") for f in self.findings],
             "problems": [p.model_dump(mode="json") for p in self.problems],
             "blocked": self.blocked,
+            "selection": self.selection,
         }
