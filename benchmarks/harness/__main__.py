@@ -81,6 +81,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
     parser.add_argument("--json-out", type=Path, help="also write the JSON report to this file")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="REPORT.json",
+        help="print the table of a saved report; run nothing",
+    )
     return parser.parse_args(argv)
 
 
@@ -145,6 +151,10 @@ def benchmark(args: argparse.Namespace, work: Path) -> reporting.Report:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.render is not None:
+        saved = reporting.Report.model_validate_json(args.render.read_text(encoding="utf-8"))
+        print(reporting.render(saved))
+        return 0
     if args.work is not None and args.work.exists():
         print(f"benchmark: {args.work} already exists; name a new folder", file=sys.stderr)
         return 2
@@ -152,18 +162,18 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         result = benchmark(args, work)
+        as_json = result.model_dump_json(indent=2)
+        if args.json_out:
+            args.json_out.write_text(as_json + "\n", encoding="utf-8")
+        print(as_json if args.json else reporting.render(result), flush=True)
     except (ToolMissing, CommandFailed, RuntimeError, ValueError, OSError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
         return 1
     finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
+        if args.keep:
             log(f"kept {work}")
-    as_json = result.model_dump_json(indent=2)
-    if args.json_out:
-        args.json_out.write_text(as_json + "\n", encoding="utf-8")
-    print(as_json if args.json else reporting.render(result))
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -37,7 +37,14 @@ from benchmarks.synthetic_site.site_files import write_static, write_views
 from benchmarks.synthetic_site.values import ValueContext
 from benchmarks.synthetic_site.words import Text
 
-__all__ = ["ChangeSummary", "SiteSpec", "SiteSummary", "generate_site", "write_changed_copy"]
+__all__ = [
+    "ChangeSummary",
+    "ScopeSize",
+    "SiteSpec",
+    "SiteSummary",
+    "generate_site",
+    "write_changed_copy",
+]
 
 MB = 1_000_000
 USYNC_FOLDER = "uSync/v9"

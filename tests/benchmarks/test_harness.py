@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks.harness import scenarios as s
+from benchmarks.harness.__main__ import main
 from benchmarks.harness.measure import CommandFailed, Measurement, Sample, run
-from benchmarks.harness.report import table
+from benchmarks.harness.report import Report, table
 from benchmarks.harness.scenarios import Bench
 from benchmarks.harness.targets import EVERY_COMMAND, evaluate, memory_limit_mb
 from benchmarks.harness.tools import Archivers, PublisherRestore, Restic
-from benchmarks.synthetic_site import SiteSpec, generate_site
+from benchmarks.synthetic_site import ChangeSummary, ScopeSize, SiteSpec, SiteSummary, generate_site
 
 
 def test_a_childs_peak_memory_is_its_own_not_the_harness() -> None:
@@ -103,9 +104,9 @@ def test_the_table_shows_every_run_its_ratio_and_its_target() -> None:
     text = table(results, evaluate(results, items=2_000))
     lines = text.splitlines()
     assert len(lines) == 2 + 4 + 1  # header, rule, four runs, the memory row
-    assert "| restic first backup | 3.00 |" in text and "| 3.00x |" in text
+    assert "| restic first backup | 3.00 |" in text and "| 3.00x (CPU 3.00x) |" in text
     assert "≤ 1.0x restic first backup: **missed**" in text
-    assert "| tar --zstd -cf | 1.00 |" in text and "| 9.00x |" in text
+    assert "| tar --zstd -cf | 1.00 |" in text and "| 9.00x (CPU 9.00x) |" in text
     assert "2.0 MB" in text
 
 
@@ -137,3 +138,30 @@ def test_a_restore_that_did_not_bring_the_files_back_is_caught(tmp_path: Path) -
         bench.expect_repaired("half", before)
     shutil.copy2(tmp_path / "backup" / "Views" / changed.name, changed)
     bench.expect_repaired("copy", before)
+
+
+def test_a_saved_report_renders_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    results = [measured(s.CREATE, s.PR, 2.0), measured(s.CREATE, s.ZIP, 1.0)]
+    spec = SiteSpec(items=300, media_mb=0)
+    report = Report(
+        profile="quick",
+        spec=spec,
+        repeat=1,
+        started="2026-01-01T00:00:00+00:00",
+        seconds=1.0,
+        machine={"cpu": "test", "cores": 2, "memory_gb": 1, "system": "Linux"},
+        tools={"restic": {"version": "restic 0.14.0"}},
+        site=SiteSummary(
+            spec=spec, items={"Content": 300}, scopes={"usync": ScopeSize()}, seconds=0
+        ),
+        changed_copy=ChangeSummary(items=300, changed=7, kinds={}),
+        facts={},
+        measurements=results,
+        targets=evaluate(results, 300),
+    )
+    saved = tmp_path / "report.json"
+    saved.write_text(report.model_dump_json())
+    assert main(["--render", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "| zip -qr | 1.00 |" in out and "≤ 0.5x zip -qr: **missed**" in out
+    assert out.startswith("Profile quick: 300 items")
