@@ -107,16 +107,22 @@ class Counts:
 
     @classmethod
     def plan(cls, items: int, schema: Schema) -> Counts:
+        counts = cls._split(items, schema)
+        if counts is None:
+            needed = next(n for n in range(items, items + 1000) if cls._split(n, schema))
+            raise ValueError(f"{items} items is too few for this schema: use at least {needed}")
+        return counts
+
+    @classmethod
+    def _split(cls, items: int, schema: Schema) -> Counts | None:
         roots = max(1, items // 8000)
         domains = roots * len(schema.languages)
         dictionary = max(len(DICTIONARY_GROUPS), round(items * 0.025))
         rest = items - schema.settings_items - domains - dictionary
         media = max(4, round(rest * 0.2))
         content = rest - media
-        minimum = roots * (2 + len(SECTION_NAMES))
-        if content < minimum:
-            needed = items + minimum - content + 4
-            raise ValueError(f"{items} items is too few for this schema: use at least {needed}")
+        if content < roots * (2 + len(SECTION_NAMES)):
+            return None
         return cls(roots, domains, dictionary, media, content)
 
 

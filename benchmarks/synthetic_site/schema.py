@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 NAMESPACE = uuid.UUID("6f1e4d2a-5b0c-4e8f-9a7d-3c2b1a0f9e8d")
@@ -725,7 +725,6 @@ class Schema:
     media_types: tuple[DocType, ...] = MEDIA_TYPES
     member_types: tuple[DocType, ...] = MEMBER_TYPES
     templates: tuple[Template, ...] = TEMPLATES
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def settings_items(self) -> int:

@@ -125,5 +125,9 @@ def test_changed_copy_parses_and_carries_damaging_changes(
 
 
 def test_too_few_items_is_refused_with_the_minimum(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"too few .* use at least \d+"):
-        generate_site(tmp_path / "site", SiteSpec(items=60, media_mb=0))
+    with pytest.raises(ValueError, match=r"too few .* use at least \d+") as refused:
+        generate_site(tmp_path / "small", SiteSpec(items=60, media_mb=0))
+    minimum = int(str(refused.value).rsplit(" ", 1)[-1])
+    assert generate_site(tmp_path / "enough", SiteSpec(items=minimum, media_mb=0)).items
+    with pytest.raises(ValueError, match=f"use at least {minimum}"):
+        generate_site(tmp_path / "one-less", SiteSpec(items=minimum - 1, media_mb=0))
