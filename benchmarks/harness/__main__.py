@@ -145,7 +145,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> reporting.Report:
         changed_copy=changed,
         facts=bench.facts,
         measurements=bench.results,
-        targets=evaluate(bench.results, spec.items),
+        targets=evaluate(bench.results, spec.items, site_summary.scopes["media"].bytes),
     )
 
 

@@ -60,8 +60,8 @@ def _ratio(
     )
 
 
-def evaluate(measurements: list[Measurement], items: int) -> list[Target]:
-    """Every target the run has the measurements for."""
+def evaluate(measurements: list[Measurement], items: int, media_bytes: int) -> list[Target]:
+    """Every target the run has the measurements for (the media one only when there is media)."""
     results = Results(measurements)
     found = [
         _ratio(results, s.CREATE, s.CREATE, s.RESTIC_FIRST, 1.0, "≤ 1.0x restic first backup"),
@@ -78,7 +78,7 @@ def evaluate(measurements: list[Measurement], items: int) -> list[Target]:
         _ratio(results, s.RESTORE, s.RESTORE, s.RESTIC_RESTORE, 1.0, "≤ 1.0x restic restore"),
         _ratio(results, s.CHECK, s.RESTORE, s.PR, 1.0, "check ≤ restore"),
         _second_create_bytes(results),
-        _pre_restore_bytes(results),
+        _pre_restore_bytes(results) if media_bytes else None,
         _peak_memory(results, items),
     ]
     return [target for target in found if target is not None]

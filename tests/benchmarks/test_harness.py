@@ -67,7 +67,10 @@ def test_targets_are_met_or_missed_by_the_ratios() -> None:
         measured(s.RESTORE, s.RESTIC_RESTORE, 4.0),
         measured(s.PRE_RESTORE, s.PR, 4.0, added=10_900_000),
     ]
-    targets = {(t.operation, t.tool, t.text): t for t in evaluate(results, items=20_000)}
+    targets = {
+        (t.operation, t.tool, t.text): t
+        for t in evaluate(results, items=20_000, media_bytes=600_000_000)
+    }
     met = {(key[0], key[2]): t.met for key, t in targets.items()}
     assert met[s.CREATE, "≤ 1.0x restic first backup"] is True  # 0.8x
     assert met[s.CREATE_MEDIA, "≤ 1.0x restic first backup"] is False  # 1.2x
@@ -82,6 +85,9 @@ def test_targets_are_met_or_missed_by_the_ratios() -> None:
     assert (memory.measured, memory.limit, memory.met) == (260, 200, False)
     assert "check of the damaged site" in memory.text
     assert len(targets) == 9
+    without_media = evaluate(results, items=20_000, media_bytes=0)
+    assert [t for t in without_media if t.operation == s.PRE_RESTORE] == []
+    assert len(without_media) == 8
 
 
 def test_memory_limit_follows_the_site_size() -> None:
@@ -101,7 +107,7 @@ def test_the_table_shows_every_run_its_ratio_and_its_target() -> None:
         measured(s.CREATE, s.TAR, 1.0),
         measured(s.LIST, s.PR, 0.5),
     ]
-    text = table(results, evaluate(results, items=2_000))
+    text = table(results, evaluate(results, items=2_000, media_bytes=0))
     lines = text.splitlines()
     assert len(lines) == 2 + 4 + 1  # header, rule, four runs, the memory row
     assert "| restic first backup | 3.00 |" in text and "| 3.00x (CPU 3.00x) |" in text
@@ -157,7 +163,7 @@ def test_a_saved_report_renders_again(tmp_path: Path, capsys: pytest.CaptureFixt
         changed_copy=ChangeSummary(items=300, changed=7, kinds={}),
         facts={},
         measurements=results,
-        targets=evaluate(results, 300),
+        targets=evaluate(results, 300, 0),
     )
     saved = tmp_path / "report.json"
     saved.write_text(report.model_dump_json())
