@@ -3,8 +3,9 @@
 Writes go to a temp file in ``<root>/.state/tmp/`` (same file system), are
 fsynced, then published with ``os.link`` (fails if the name exists) or
 ``os.replace`` (overwrites), and the folder is fsynced.  Locks are ``flock``
-files in ``<root>/.state/locks/``.  Nothing under ``.state/`` is ever an
-object: ``list`` skips it and names inside it are refused.
+files in ``<root>/.state/locks/``, taken in arrival order (``file_lock``).
+Nothing under ``.state/`` is ever an object: ``list`` skips it and names inside
+it are refused.
 
 The folder gets a ``.gitignore`` (``*``) when the tool first uses it: sites commit
 ``uSync/`` to git, and restore points must not travel with it.  That file is not an
@@ -27,12 +28,14 @@ from typing import TYPE_CHECKING, BinaryIO
 from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
 from publisher_restore.storage import fsutil
 from publisher_restore.storage.base import (
+    LockHolder,
+    LockWaitCallback,
     ObjectInfo,
     ProgressCallback,
     StorageProvider,
     check_name,
 )
-from publisher_restore.storage.file_lock import hold_file_lock
+from publisher_restore.storage.file_lock import hold_file_lock, lock_holder_of
 
 if TYPE_CHECKING:
     from publisher_restore.storage.registry import StorageRequest
@@ -130,11 +133,27 @@ class LocalStorageProvider(StorageProvider):
         fsutil.fsync_dir(path.parent)
         fsutil.prune_empty_dirs(path.parent, self.root)
 
-    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        timeout: float = 30.0,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> contextlib.AbstractContextManager[None]:
         check_name(name)
         make_state_dir(self.root)
-        path = self.lock_dir / f"{name}.lock"
-        return hold_file_lock(path, timeout=timeout, label=f"lock {name!r} of {self.describe()}")
+        return hold_file_lock(
+            self._lock_path(name),
+            timeout=timeout,
+            label=f"lock {name!r} of {self.describe()}",
+            holder=holder,
+            on_wait=on_wait,
+        )
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        check_name(name)
+        return lock_holder_of(self._lock_path(name))
 
     def cleanup_temp(self, *, older_than: float = TEMP_MAX_AGE) -> int:
         """Remove temp files untouched for ``older_than`` seconds; pass 0 only under the store lock.
@@ -154,6 +173,9 @@ class LocalStorageProvider(StorageProvider):
 
     def local_path(self, name: str) -> Path | None:
         return self._path(name)
+
+    def _lock_path(self, name: str) -> Path:
+        return self.lock_dir / f"{name}.lock"
 
     def _path(self, name: str) -> Path:
         check_name(name)
