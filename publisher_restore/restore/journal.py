@@ -6,6 +6,10 @@ the next run what to do after a crash:
 - ``staging``: nothing in the site was touched yet; discard the work folder.
 - ``applying``: staged files are verified; complete the remaining operations.
 - ``rolling-back``: put back the saved originals.
+
+Before the first site change the journal also records the folders the apply
+is about to create, so a rollback removes exactly those (when empty) and no
+folder the site had before.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ class Journal(BaseModel):
     phase: Phase
     started: datetime = Field(default_factory=lambda: datetime.now(UTC))
     operations: list[FileOp]
+    new_folders: list[str] | None = None
+    """Site-relative folders the apply creates, recorded before it starts (None: not
+    recorded, a journal written by an older version)."""
 
 
 class WorkArea:

@@ -6,7 +6,8 @@ Layout on the provider::
     points/<id>/manifest.json      written last: its presence makes the point exist
 
 A point is listed only through its manifest, so an interrupted create leaves
-at most an unlisted archive, which ``remove_orphans`` deletes under the lock.
+at most an unlisted archive (or, on a provider with folders, an empty folder),
+which ``remove_orphans`` deletes under the lock with the provider's temp leftovers.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ fsynced, then published with ``os.link`` (fails if the name exists) or
 ``os.replace`` (overwrites), and the folder is fsynced.  Locks are ``flock``
 files in ``<root>/.state/locks/``, taken in arrival order (``file_lock``).
 Nothing under ``.state/`` is ever an object: ``list`` skips it and names inside
-it are refused.
+it are refused.  Folders are not objects: a write killed between making an
+object's folder and publishing into it leaves an empty folder, which
+``cleanup_temp`` removes with the temp files.
 
 The folder gets a ``.gitignore`` (``*``) when the tool first uses it: sites commit
 ``uSync/`` to git, and restore points must not travel with it.  That file is not an
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
+from publisher_restore.faults import crash_point
 from publisher_restore.storage import fsutil
 from publisher_restore.storage.base import (
     LockHolder,
@@ -156,10 +159,12 @@ class LocalStorageProvider(StorageProvider):
         return lock_holder_of(self._lock_path(name))
 
     def cleanup_temp(self, *, older_than: float = TEMP_MAX_AGE) -> int:
-        """Remove temp files untouched for ``older_than`` seconds; pass 0 only under the store lock.
+        """Remove temp files and empty object folders untouched for ``older_than`` seconds;
+        pass 0 only under the store lock.
 
-        A writer refreshes its temp file's mtime with every chunk, so only
-        leftovers of dead writers are old.  Returns how many files were removed.
+        A writer refreshes its temp file's mtime with every chunk, and a folder's
+        mtime changes when a name is added to it, so only leftovers of dead writers
+        are old.  Returns how many files and folders were removed.
         """
         removed = 0
         cutoff = time.time() - older_than
@@ -169,7 +174,7 @@ class LocalStorageProvider(StorageProvider):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(entry.path)
                         removed += 1
-        return removed
+        return removed + _remove_empty_folders(self.root, cutoff, top=True)
 
     def local_path(self, name: str) -> Path | None:
         return self._path(name)
@@ -222,6 +227,7 @@ class LocalStorageProvider(StorageProvider):
             raise StorageError(f"cannot store {name!r}: {target} is a folder of other objects")
         for _attempt in range(3):  # a concurrent delete may prune the parent we just made
             fsutil.make_dirs_durably(target.parent)
+            crash_point("store-folder-made")
             try:
                 _link_or_replace(temp, target, overwrite=overwrite)
             except FileExistsError:
@@ -250,6 +256,35 @@ def make_state_dir(folder: Path) -> Path:
         with open(fd, "w", encoding="utf-8") as out:
             out.write(GITIGNORE_TEXT)
     return state
+
+
+def _remove_empty_folders(folder: Path, cutoff: float, *, top: bool = False) -> int:
+    """Remove empty folders below ``folder`` (deepest first) last changed before ``cutoff``;
+    never ``folder`` itself, ``.state``, or anything behind a link.  Returns how many."""
+    removed = 0
+    entries: list[os.DirEntry[str]] = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(folder) as scan:
+        entries = [e for e in scan if not (top and e.name in _INTERNAL)]
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        inner = Path(entry.path)
+        changed = _folder_mtime(inner)  # before our own removals below touch it
+        removed += _remove_empty_folders(inner, cutoff)
+        if changed <= cutoff:
+            try:
+                inner.rmdir()
+            except OSError:  # not empty (or gone): kept
+                continue
+            removed += 1
+    return removed
+
+
+def _folder_mtime(folder: Path) -> float:
+    try:
+        return folder.lstat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _link_or_replace(temp: Path, target: Path, *, overwrite: bool) -> None:
