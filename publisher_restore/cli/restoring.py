@@ -13,6 +13,7 @@ from publisher_restore.cli.output import (
     plural,
     progress_for,
 )
+from publisher_restore.cli.points import recovery_json
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
@@ -49,7 +50,7 @@ def restore(state: CliState, point_id: str, yes: bool, no_pre_restore: bool, as_
         raise OperationCancelled("restore cancelled; nothing was changed")
     result = operation.execute(prepared, decision)
     if as_json:
-        emit_json(result.model_dump(mode="json"))
+        emit_json(result.model_dump(mode="json") | recovery_json(prepared.recovery))
         return
     if result.recovered:
         click.echo(_sentence(result.recovered))
@@ -85,9 +86,9 @@ def recover(state: CliState, rollback: bool, as_json: bool) -> None:
     """Complete (or roll back) a restore that was interrupted."""
     outcome = state.restore_points(progress_for(as_json)).recover(rollback=rollback)
     if as_json:
-        emit_json({"recovered": outcome})
+        emit_json(recovery_json(outcome))
     else:
-        click.echo(_sentence(outcome or "nothing to recover"))
+        click.echo(_sentence(outcome.message if outcome else "nothing to recover"))
 
 
 def print_plan(plan: RestorePlan, details: bool) -> None:

@@ -36,6 +36,7 @@ from publisher_restore.operations.restore_inputs import (
     manifest_digest,
 )
 from publisher_restore.operations.restore_points import RestorePoints
+from publisher_restore.operations.restore_state import Recovery
 from publisher_restore.operations.tokens import (
     AGAIN,
     fingerprint,
@@ -59,6 +60,8 @@ class PreparedRestore(PreparedOperation):
     inputs: RestoreInputs
     recovered: str | None = None
     """What finishing an interrupted restore did before the check, if it was asked to."""
+    recovery: Recovery | None = None
+    """The same, as data: which restore it was, where it had stopped, what was done."""
 
     def refuse_if_blocked(self, root: Path | None = None) -> None:
         """``SiteError`` when some path cannot be written safely (a link in the way).
@@ -88,7 +91,7 @@ class RestoreOperation:
 
     def prepare(self, point_id: str, *, recover: bool = False) -> PreparedRestore:
         """What restoring ``point_id`` would change; ``recover``: finish a crashed restore first."""
-        recovered = self.points.recover() if recover else None
+        recovered = self.points.recover(operation="restore") if recover else None
         self.points.refuse_if_interrupted()
         env = self.env
         point = env.store.get(point_id)
@@ -106,7 +109,8 @@ class RestoreOperation:
             request=request,
             plan=plan,
             inputs=inputs,
-            recovered=recovered,
+            recovered=None if recovered is None else recovered.message,
+            recovery=recovered,
         )
 
     def decide(self, prepared: PreparedRestore, *, pre_restore: bool = True) -> Decision:
@@ -133,7 +137,7 @@ class RestoreOperation:
         refuse_unless_final(decision, what)
         refuse_if_tampered(prepared.token, prepared.inputs, what)
         prepared.refuse_if_blocked()
-        with self.env.lock.hold():
+        with self.env.lock.hold("restore"):
             self.points.refuse_if_interrupted()
             point = self._unchanged_point(prepared)
             self._refuse_if_site_changed(prepared, point)

@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.plan import FileOp
 from publisher_restore.storage.fsutil import fsync_dir
 
@@ -54,7 +55,20 @@ class WorkArea:
         return self.journal_path.exists()
 
     def read(self) -> Journal:
-        return Journal.model_validate_json(self.journal_path.read_bytes())
+        try:
+            return Journal.model_validate_json(self.journal_path.read_bytes())
+        except ValidationError as error:
+            raise IntegrityError(
+                f"{self.journal_path}: the restore journal is unreadable "
+                f"({error.errors()[0]['msg']})"
+            ) from None
+
+    def peek(self) -> Journal | None:
+        """The journal if there is one (a read: nothing is created)."""
+        try:
+            return self.read()
+        except FileNotFoundError:
+            return None
 
     def write(self, journal: Journal) -> None:
         """Replace the journal atomically and durably."""

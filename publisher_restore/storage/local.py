@@ -9,9 +9,11 @@ it are refused.  Folders are not objects: a write killed between making an
 object's folder and publishing into it leaves an empty folder, which
 ``cleanup_temp`` removes with the temp files.
 
-The folder gets a ``.gitignore`` (``*``) when the tool first uses it: sites commit
-``uSync/`` to git, and restore points must not travel with it.  That file is not an
-object either.
+Reading never writes: ``list``, ``stat``, ``open_read`` and ``lock_holder`` on a
+folder that does not exist create nothing; the folder and its ``.state`` are made
+by the first write or lock.  The folder then gets a ``.gitignore`` (``*``): sites
+commit ``uSync/`` to git, and restore points must not travel with it.  That file
+is not an object either.
 """
 
 from __future__ import annotations
@@ -244,8 +246,13 @@ class LocalStorageProvider(StorageProvider):
 
 
 def make_state_dir(folder: Path) -> Path:
-    """The tool's ``.state`` folder inside ``folder``; its first creation also writes the
-    ``.gitignore`` that keeps ``folder`` out of git (unless one is there already)."""
+    """The tool's ``.state`` folder inside ``folder``, made for a write; its first creation
+    also writes the ``.gitignore`` that keeps ``folder`` out of git (unless one is there).
+
+    Every writer makes ``.state`` through here (or ``ensure_state_dir``), never with a
+    plain ``mkdir``: a ``.state`` made any other way would skip the ``.gitignore`` for good.
+    Read paths never call it.
+    """
     state = folder / STATE_DIR
     if state.is_dir():
         return state
@@ -255,6 +262,15 @@ def make_state_dir(folder: Path) -> Path:
         fd = os.open(folder / GITIGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with open(fd, "w", encoding="utf-8") as out:
             out.write(GITIGNORE_TEXT)
+    return state
+
+
+def ensure_state_dir(state: Path) -> Path:
+    """Make a state folder for a write: ``<folder>/.state`` as ``make_state_dir`` makes it
+    (``.gitignore`` included), any other path (a test's own folder) as a plain folder."""
+    if state.name == STATE_DIR:
+        return make_state_dir(state.parent)
+    fsutil.make_dirs_durably(state)
     return state
 
 
