@@ -1,4 +1,10 @@
-"""Commands that compare and roll back: check, restore, recover."""
+"""Commands that compare and roll back: check, restore, recover.
+
+``check`` compares the manifest with the site and reads from the archive only the
+files it compares item by item (each checked against its hash as it is read);
+``check --verify`` (like ``verify``) reads the whole archive first.  ``restore``
+always verifies the whole archive before it changes anything.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from publisher_restore.cli.output import (
 )
 from publisher_restore.cli.points import recovery_json
 from publisher_restore.cli.state import CliState
-from publisher_restore.errors import OperationCancelled
+from publisher_restore.errors import IntegrityError, OperationCancelled
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.usync.diff import ChangeDetail
 
@@ -23,15 +29,36 @@ from publisher_restore.usync.diff import ChangeDetail
 @click.command()
 @click.argument("point_id", metavar="ID|latest")
 @click.option("--details", is_flag=True, help="Show every changed field, not only counts.")
+@click.option(
+    "--verify",
+    "verify_archive",
+    is_flag=True,
+    help="Also read the whole archive and check every hash, as 'verify' does.",
+)
 @json_option
 @click.pass_obj
-def check(state: CliState, point_id: str, details: bool, as_json: bool) -> None:
+def check(
+    state: CliState, point_id: str, details: bool, verify_archive: bool, as_json: bool
+) -> None:
     """Report everything restoring a point would change (changes nothing)."""
-    plan = state.restore(progress_for(as_json)).prepare(point_id).plan
+    progress = progress_for(as_json)
+    plan = state.restore(progress).prepare(point_id).plan
+    if verify_archive:
+        verified = state.restore_points(progress).verify(plan.point.id)
+        if not verified.ok:
+            raise IntegrityError(f"restore point {verified.point_id}: {verified.error}")
     if as_json:
-        emit_json(plan.report())
+        emit_json(plan.report() | {"archive_verified": verify_archive})
         return
     print_plan(plan, details)
+    if verify_archive:
+        click.echo(f"The archive of {plan.point.id} was read in full: every hash matches.")
+    else:
+        click.echo(
+            "Compared with the manifest; from the archive only the changed uSync files were "
+            f"read. 'publisher-restore verify {plan.point.id}' (or check --verify) reads all of "
+            "it; restore does before it changes anything."
+        )
 
 
 @click.command()

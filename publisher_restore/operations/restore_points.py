@@ -4,7 +4,9 @@ Every call that changes the site or the store holds the site lock (re-entrant fo
 the operation that already holds it); ``create`` first finishes any restore a crash
 interrupted and says so in its result.  A call that finds nothing to change (no
 such point, nothing to prune, nothing to recover) takes no lock and writes nothing:
-it looks first, then locks and looks again.
+it looks first, then locks and looks again.  ``verify`` applies the one rule of what a
+point may hold (``restore.point_rules``) before it reads the archive, as ``check`` and
+``restore`` do.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from publisher_restore.restore import apply as applying
 from publisher_restore.restore.archive import verify_archive
 from publisher_restore.restore.create import create_restore_point
 from publisher_restore.restore.manifest import Manifest, Reason
+from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.retention import select_for_pruning
 from publisher_restore.restore.store import UnreadablePoint
 from publisher_restore.site import Site
@@ -112,9 +115,11 @@ class RestorePoints:
         return manifest
 
     def verify(self, point_id: str) -> VerifyResult:
-        """Read the whole archive and check every file's hash."""
+        """Check the manifest against the rule for points, then read the whole archive and
+        check every file's hash."""
         point = self.env.store.get(point_id)
         try:
+            validate_point(self.env.site, point)
             self._verify(point)
         except (OSError, IntegrityError, HostileInputError, StorageError) as error:
             return VerifyResult(point_id=point.id, ok=False, error=str(error))

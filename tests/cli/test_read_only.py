@@ -26,6 +26,7 @@ READ_ONLY: tuple[tuple[str, ...], ...] = (
     ("show", "latest", "--json"),
     ("check", "latest"),
     ("check", "latest", "--json"),
+    ("check", "latest", "--verify"),
     ("verify",),
     ("verify", "--all", "--json"),
     ("prune", "--dry-run", "--keep-last", "1"),
