@@ -198,7 +198,11 @@ def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--keep-last", type=click.IntRange(min=1), help="Keep the newest N points.")
+@click.option(
+    "--keep-last",
+    type=click.IntRange(min=1),
+    help="Keep the newest N points (pre-restore points are not counted; those since are kept).",
+)
 @click.option("--keep-days", type=click.IntRange(min=0), help="Keep points newer than D days.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 @json_option
@@ -206,7 +210,7 @@ def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
 def prune(
     state: CliState, keep_last: int | None, keep_days: int | None, dry_run: bool, as_json: bool
 ) -> None:
-    """Delete old restore points (never the newest, never a pinned one)."""
+    """Delete old restore points (never the newest, never latest, never a pinned one)."""
     service = state.restore_points()
     warn_unfinished_restore(service)
     doomed = service.prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
