@@ -52,7 +52,8 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
         click.echo(f"{sentence(created.recovered.message)}, before taking the restore point.")
     click.echo(
         f"Created restore point {manifest.id}: {plural(manifest.file_count, 'file')}, "
-        f"{plural(len(manifest.items), 'item')}, {human_size(manifest.archive_size)}"
+        f"{plural(manifest.item_count, 'item')}, {human_size(manifest.archive_size)} stored "
+        f"({human_size(manifest.added_bytes)} new)"
         + (" (with media)" if manifest.includes_media else "")
     )
     for problem in manifest.problems:
@@ -103,9 +104,18 @@ def show(state: CliState, point_id: str, show_files: bool, as_json: bool) -> Non
     warn_unfinished_restore(service)
     point = service.get(point_id)
     if as_json:
-        emit_json(point.model_dump(mode="json"))
+        emit_json(point.full_dump())
         return
     _print_manifest(point, show_files)
+
+
+def _stored(point: Manifest) -> str:
+    """Where the point's bytes are and how many it needs (and added when it was taken)."""
+    if point.is_legacy:
+        return f"{point.archive_name} ({human_size(point.archive_size)}, version-1 archive)"
+    return (
+        f"{human_size(point.archive_size)} in shared objects ({human_size(point.added_bytes)} new)"
+    )
 
 
 def _print_manifest(point: Manifest, show_files: bool) -> None:
@@ -121,8 +131,8 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
         "media": "yes" if point.includes_media else "no",
         "pinned": "yes" if point.pinned else "no",
         "files": f"{point.file_count} ({human_size(point.content_bytes)})",
-        "archive": f"{point.archive_name} ({human_size(point.archive_size)})",
-        "items": str(len(point.items)),
+        "stored": _stored(point),
+        "items": str(point.item_count),
         "tool version": point.tool_version,
     }
     for label, value in rows.items():
