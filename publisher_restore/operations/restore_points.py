@@ -11,7 +11,9 @@ point may hold (``restore.point_rules``) before it reads the archive, as ``check
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -31,6 +33,7 @@ from publisher_restore.operations.restore_state import (
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.restore import apply as applying
 from publisher_restore.restore.create import create_restore_point
+from publisher_restore.restore.export import export_point, import_point
 from publisher_restore.restore.manifest import Manifest, Reason
 from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.retention import select_for_pruning
@@ -44,6 +47,15 @@ class CreatedPoint(BaseModel):
 
     restore_point: Manifest
     recovered: Recovery | None = None
+
+
+class ExportResult(BaseModel):
+    """A point written to one ``.tar.zst`` file."""
+
+    point_id: str
+    path: str
+    bytes: int
+    file_count: int
 
 
 class VerifyResult(BaseModel):
@@ -146,6 +158,35 @@ class RestorePoints:
         return results + [
             VerifyResult(point_id=p.point_id, ok=False, error=p.error) for p in unreadable
         ]
+
+    def export(self, point_id: str, out: Path) -> ExportResult:
+        """Write one point (``latest`` too) as a self-contained ``.tar.zst`` file at ``out``
+        (``tar --zstd -xf`` opens it); an existing ``out`` is never overwritten.
+
+        Reads only: no lock, nothing written to the store.  The file appears at ``out``
+        only once it is complete.
+        """
+        point = self.env.store.get(point_id)
+        validate_point(self.env.site, point)
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            with partial.open("xb") as stream:
+                written = export_point(self.env.store, point, stream, self.progress)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(partial, out)  # never over an existing file
+        finally:
+            partial.unlink(missing_ok=True)
+        return ExportResult(
+            point_id=point.id, path=str(out), bytes=written, file_count=point.file_count
+        )
+
+    def import_point(self, source: Path) -> Manifest:
+        """Store the point in a file ``export`` wrote (read as hostile input); it keeps its id."""
+        with source.open("rb") as stream, self.env.lock.hold("import-point"):
+            point = import_point(self.env.site, self.env.store, stream, self.progress)
+        self.env.lifecycle.restore_point_created(point)
+        return point
 
     def delete(self, point_id: str) -> str:
         """Delete a point, also one whose manifest is unreadable; returns its id."""
