@@ -8,6 +8,8 @@ always verifies the whole archive before it changes anything.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -83,7 +85,7 @@ def check(
         if not verified.ok:
             raise IntegrityError(f"restore point {verified.point_id}: {verified.error}")
     if as_json:
-        emit_json(plan.report() | {"archive_verified": verify_archive})
+        emit_report(plan, {"archive_verified": verify_archive})
         return
     print_plan(plan, details)
     if verify_archive:
@@ -135,6 +137,30 @@ def restore(
         f"Restored {result.restore_point}: {plural(result.written, 'file')} written, "
         f"{result.deleted} removed."
     )
+
+
+def emit_report(plan: RestorePlan, extra: dict[str, Any]) -> None:
+    """``check --json``: the plan's report, written change by change.
+
+    The same document ``emit_json(plan.report() | extra)`` prints, without holding all of
+    it in memory at once (a restore of a large site changes tens of thousands of items).
+    """
+    marker = "\u0000changes\u0000"
+    report = plan.report(changes=False) | {"changes": marker} | extra
+    ordered = {key: report[key] for key in ("restore_point", "summary", "changes")} | report
+    text = json.dumps(ordered, indent=2, default=str, ensure_ascii=False)
+    head, tail = text.split(json.dumps(marker), 1)
+    click.echo(head, nl=False)
+    if not plan.changes:
+        click.echo("[]", nl=False)
+    else:
+        click.echo("[", nl=True)
+        last = len(plan.changes) - 1
+        for index, change in enumerate(plan.changes):
+            body = json.dumps(change.model_dump(mode="json"), indent=2, ensure_ascii=False)
+            click.echo(textwrap.indent(body, "    ") + ("," if index < last else ""))
+        click.echo("  ]", nl=False)
+    click.echo(tail)
 
 
 def _confirm(as_json: bool) -> Callable[[RestorePlan], bool]:

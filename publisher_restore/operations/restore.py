@@ -261,12 +261,14 @@ def _stored(store: RestorePointStore, point_id: str) -> Manifest:
 def _refuse_foreign_operations(plan: RestorePlan, inputs: RestoreInputs) -> None:
     """Every step must be one the check could have planned: a covered path or the point's file,
     and for a partial restore one of its selected paths."""
-    records = {record.path: record for record in plan.point.files}
+    contents = plan.point.contents()
     selected = None if inputs.selection is None else set(inputs.selection)
     for op in plan.operations:
-        known = op.path in inputs.files or op.path in records
+        row = contents.row(op.path)
+        known = op.path in inputs.files or row is not None
         known = known and (selected is None or op.path in selected)
-        if not known or (op.action == "write" and op.record != records.get(op.path)):
+        wrong = op.action == "write" and (row is None or op.record != contents.record(row))
+        if not known or wrong:
             raise IntegrityError(
                 f"restore of {inputs.point_id}: the plan names {op.path!r}, which the check "
                 f"could not have planned; {AGAIN}"

@@ -20,7 +20,7 @@ restore point the ``incoming`` one, as in the analyser's findings for the restor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic
@@ -61,7 +61,7 @@ they are read in full) and every covered path, the paths to restore
 (``operations.restore_selection`` builds one from ``--item`` and ``--path``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CurrentFile:
     """A file of the site now, with its digest; a changed uSync item file also parsed."""
 
@@ -135,26 +135,31 @@ def plan_restore(
     scan = scan or scan_site(site, point, progress, rehash=rehash)
     current = compare_current(scan, site, point, point_rules, progress)
     operations = file_operations(current, contents, restorable)
-    shared = _shared(site, point, contents, current)
+    unchanged = _Unchanged(contents, current)
     now = _side_now(current)
     then = _side_then(store, point, contents, current, now)
     chosen: set[str] | None = None
     if choose is not None:
-        all_now, all_then = _everything(store, point, now, then, shared)
+        all_now, all_then = _everything(store, point, now, then, unchanged)
         covered = {*current, *(contents.paths[row] for row in restorable)}
         chosen = set(choose(all_now, all_then, covered))
         operations = [op for op in operations if op.path in chosen]
         then = _partly_restored(now, then, chosen)
-    pairing = pair(now.items, then.items, common=shared.items, grouping=Grouping.VERSION_FOLDER)
-    changes = _changes(current, point, operations, pairing)
-    problems = _problems(now, then, shared, [contents.paths[row] for row in kept_out])
-    plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    problems = _problems(now, then, unchanged.problems(), [contents.paths[row] for row in kept_out])
+    plan = RestorePlan(point=point, operations=operations, problems=problems)
     plan.selection = None if chosen is None else sorted(chosen)
     plan.blocked = blocked_paths(site.root, operations)
-    plan.findings = restore_findings(
-        site, point.usync_folder, now.items, then.items, pm, shared=shared.items,
-        shared_models=shared.models, point_paths=contents.paths,
-    )  # fmt: skip
+    if now.items or then.items:  # with no changed item there is nothing to pair or analyse
+        shared = unchanged.shared()
+        common = shared.items
+        pairing = pair(now.items, then.items, common=common, grouping=Grouping.VERSION_FOLDER)
+        plan.changes = _changes(current, point, operations, pairing)
+        plan.findings = restore_findings(
+            site, point.usync_folder, now.items, then.items, pm, shared=shared.items,
+            shared_models=shared.models, point_paths=contents.paths,
+        )  # fmt: skip
+    else:
+        plan.changes = _file_changes(current, contents, operations, covered=set())
     return plan
 
 
@@ -248,16 +253,19 @@ def file_operations(
         wanted.add(path)
         found = current.get(path)
         if found is None or found.sha256 != contents.hashes[row]:
-            ops.append(
-                FileOp.model_construct(path=path, action="write", record=contents.record(row))
-            )
+            record = contents.record(row)
+            ops.append(FileOp.model_construct(_OP_FIELDS, path=path, action="write", record=record))
     ops.sort(key=lambda op: op.path)
     ops += [
-        FileOp.model_construct(path=path, action="delete", record=None)
+        FileOp.model_construct(_OP_FIELDS, path=path, action="delete", record=None)
         for path in sorted(current)
         if path not in wanted
     ]
     return ops
+
+
+_OP_FIELDS = set(FileOp.model_fields)
+"""Every field of an operation set (see ``contents._FILE_FIELDS``)."""
 
 
 def blocked_paths(root: Path, operations: list[FileOp]) -> list[str]:
@@ -339,42 +347,69 @@ def _created_whole(identity: Identity, held_now: set[tuple[str, str]]) -> bool:
     return (identity.item_type, key_fold(identity.key) or "") not in held_now
 
 
-def _shared(
-    site: Site, point: Manifest, contents: PointContents, current: dict[str, CurrentFile]
-) -> Shared:
-    """The item files both sides hold unchanged, as the index knows them."""
-    shared = Shared()
-    for path, found in current.items():
-        row = contents.row(path)
-        if not is_item_file(path, found.site_file.scope) or row is None:
-            continue
-        if found.sha256 != contents.hashes[row]:
-            continue
-        problem = contents.problems.get(path)
-        identity = contents.identities[row]
-        if problem is not None and contents.legacy_items is None:
-            shared.problems.append(
-                ParseProblem(path=path, line=problem.line, problem=problem.problem)
-            )
-            continue
-        if identity is None:  # a version-1 point: its index has no identities
-            identity_or_problem = _identity_from_site(found.site_file)
-            if isinstance(identity_or_problem, ParseProblem):
-                shared.problems.append(identity_or_problem)
+class _Unchanged:
+    """The item files both sides hold unchanged, as the index knows them (built on demand:
+    a check with no changed item needs only their problems)."""
+
+    def __init__(self, contents: PointContents, current: dict[str, CurrentFile]) -> None:
+        self._contents = contents
+        self._current = current
+        self._shared: Shared | None = None
+
+    def rows(self) -> Iterator[tuple[str, int, CurrentFile]]:
+        contents = self._contents
+        for path, found in self._current.items():
+            row = contents.row(path)
+            if row is None or not is_item_file(path, found.site_file.scope):
                 continue
-            identity = identity_or_problem
-        if identity.modelled:
-            model = _model_from_site(found.site_file)
-            if isinstance(model, ParseProblem):
-                shared.problems.append(model)
+            if found.sha256 == contents.hashes[row]:
+                yield path, row, found
+
+    def problems(self) -> list[ParseProblem]:
+        """Unchanged files the index lists as unreadable (a version-2 point)."""
+        if self._contents.legacy_items is not None:
+            return self.shared().problems
+        found = [p for path, _row, _file in self.rows() if (p := self._problem(path))]
+        return sorted(found, key=lambda problem: problem.path)
+
+    def _problem(self, path: str) -> ParseProblem | None:
+        problem = self._contents.problems.get(path)
+        if problem is None:
+            return None
+        return ParseProblem(path=path, line=problem.line, problem=problem.problem)
+
+    def shared(self) -> Shared:
+        if self._shared is None:
+            self._shared = self._build()
+        return self._shared
+
+    def _build(self) -> Shared:
+        shared = Shared()
+        legacy = self._contents.legacy_items is not None
+        for path, row, found in self.rows():
+            problem = None if legacy else self._problem(path)
+            if problem is not None:
+                shared.problems.append(problem)
+                continue
+            identity = self._contents.identities[row]
+            if identity is None:  # a version-1 point: its index has no identities
+                identity_or_problem = _identity_from_site(found.site_file)
+                if isinstance(identity_or_problem, ParseProblem):
+                    shared.problems.append(identity_or_problem)
+                    continue
+                identity = identity_or_problem
+            if identity.modelled:
+                model = _model_from_site(found.site_file)
+                if isinstance(model, ParseProblem):
+                    shared.problems.append(model)
+                else:
+                    shared.models.append(model)
             else:
-                shared.models.append(model)
-        else:
-            shared.items.append(SiteSharedItem(identity, path, found.site_file.abs_path))
-    shared.items.sort(key=lambda item: item.path)
-    shared.models.sort(key=lambda item: item.path)
-    shared.problems.sort(key=lambda problem: problem.path)
-    return shared
+                shared.items.append(SiteSharedItem(identity, path, found.site_file.abs_path))
+        shared.items.sort(key=lambda item: item.path)
+        shared.models.sort(key=lambda item: item.path)
+        shared.problems.sort(key=lambda problem: problem.path)
+        return shared
 
 
 def _site_bytes(site_file: SiteFile) -> bytes | ParseProblem:
@@ -394,13 +429,18 @@ def _model_from_site(site_file: SiteFile) -> Parsed:
 
 
 def _everything(
-    store: RestorePointStore, point: Manifest, now: ParsedSide, then: ParsedSide, shared: Shared
+    store: RestorePointStore,
+    point: Manifest,
+    now: ParsedSide,
+    then: ParsedSide,
+    same: _Unchanged,
 ) -> tuple[Items, Items]:
     """Both sides' items in full, unchanged ones included, read only if the chooser asks."""
     models: dict[str, list[AnyItem]] = {}
 
     def unchanged() -> list[AnyItem]:
         if "shared" not in models:
+            shared = same.shared()
             parsed = [s.model() for s in shared.items]
             models["shared"] = [*shared.models, *(m for m in parsed if m is not None)]
         return models["shared"]
@@ -438,11 +478,11 @@ def _partly_restored(now: ParsedSide, then: ParsedSide, chosen: set[str]) -> Par
 
 
 def _problems(
-    now: ParsedSide, then: ParsedSide, shared: Shared, kept_out: list[str]
+    now: ParsedSide, then: ParsedSide, unchanged: list[ParseProblem], kept_out: list[str]
 ) -> list[AnalysisProblem]:
     """Unreadable files of each side, in the analyser's shape (the site now is current)."""
-    current = sorted([*now.problems, *shared.problems], key=lambda p: p.path)
-    incoming = sorted([*then.problems, *shared.problems], key=lambda p: p.path)
+    current = sorted([*now.problems, *unchanged], key=lambda p: p.path)
+    incoming = sorted([*then.problems, *unchanged], key=lambda p: p.path)
     found = [AnalysisProblem(side="current", **p.model_dump()) for p in current]
     found += [AnalysisProblem(side="incoming", **p.model_dump()) for p in incoming]
     outside = "not restored, outside the site's current scopes"
@@ -463,16 +503,53 @@ def _changes(
     kinds = {op.path: _file_change_kind(op, current) for op in operations}
     duplicates = pairing.items.duplicates
     item_changes, covered = _item_changes(item_pairs(pairing), duplicates, changed_paths, kinds)
-    contents = point.contents()
-    file_changes = []
+    file_changes = _file_changes(current, point.contents(), operations, covered)
+    return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
+
+
+def _file_changes(
+    current: dict[str, CurrentFile],
+    contents: PointContents,
+    operations: list[FileOp],
+    covered: set[str],
+) -> list[Change]:
+    """A change for every operation no item change covers (views, css, unreadable files)."""
+    found = []
     for op in operations:
         if op.path in covered:
             continue
         row = contents.row(op.path)
         scope = contents.scopes[row] if row is not None else current[op.path].site_file.scope
-        file_changes.append(Change(path=op.path, change=kinds[op.path], scope=scope,
-                                   files=[op.path]))  # fmt: skip
-    return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
+        found.append(_change(op.path, _file_change_kind(op, current), scope, files=[op.path]))
+    return found
+
+
+_CHANGE_FIELDS = set(Change.model_fields)
+"""Every field of a change set: one object shared by every change built (see
+``contents._FILE_FIELDS``)."""
+
+
+def _change(
+    path: str,
+    kind: ChangeKind,
+    scope: Scope,
+    *,
+    files: list[str],
+    item: Entry | None = None,
+    details: list[ChangeDetail] | None = None,
+) -> Change:
+    """A ``Change`` built without validation (every value is typed already)."""
+    return Change.model_construct(
+        _CHANGE_FIELDS,
+        path=path,
+        change=kind,
+        scope=scope,
+        item_type=None if item is None else item.item_type,
+        key=None if item is None else item.key,
+        alias=None if item is None else item.alias,
+        details=[] if details is None else details,
+        files=files,
+    )
 
 
 def item_pairs(pairing: Pairing[E]) -> list[ItemPair[E]]:
@@ -530,8 +607,7 @@ def _item_changes(
         if path in by_path:
             by_path[path].details.append(detail)  # the file also holds another change
         else:
-            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC, files=[path])
-            by_path[path].details.append(detail)
+            by_path[path] = _change(path, kinds[path], Scope.USYNC, files=[path], details=[detail])
             changes.append(by_path[path])
     return changes, covered
 
@@ -571,16 +647,7 @@ def _item_change(pair: ItemPair[Entry], files: list[str]) -> Change:
     now, then = _model(pair.now), _model(pair.then)
     if now is not None and then is not None:
         details += diff_items(now, then) + _identity_details(now, then)
-    return Change(
-        path=item.path,
-        change=kind,
-        scope=Scope.USYNC,
-        item_type=item.item_type,
-        key=item.key,
-        alias=item.alias,
-        details=details,
-        files=files,
-    )
+    return _change(item.path, kind, Scope.USYNC, files=files, item=item, details=details)
 
 
 def _model(entry: Entry | None) -> AnyItem | None:

@@ -13,6 +13,8 @@ unchanged item without reading it (its content type and parent, its compositions
 from __future__ import annotations
 
 import hashlib
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -69,20 +71,63 @@ class Identity(NamedTuple):
         ]
 
     @classmethod
-    def from_json(cls, value: object) -> Identity:
+    def from_json(cls, value: object, shared: dict[str, str] | None = None) -> Identity:
+        """Read back ``to_json``; ``shared`` keeps one copy of texts many items repeat
+        (types, content types, parents)."""
         if not isinstance(value, list) or len(value) != 8:
             raise ValueError("an item identity is a list of 8 values")
         item_type, key, alias, action, content_type, parent_key, refs, modelled = value
+        once = (
+            (lambda text: text) if shared is None else (lambda text: shared.setdefault(text, text))
+        )
         return cls(
-            item_type=_text(item_type),
+            item_type=once(_text(item_type)),
             key=_optional(key),
             alias=_text(alias),
             action=_optional(action),
-            content_type=_optional(content_type),
-            parent_key=_optional(parent_key),
+            content_type=None if content_type is None else once(_text(content_type)),
+            parent_key=None if parent_key is None else once(_text(parent_key)),
             refs=tuple(_ref(ref) for ref in _list(refs)),
             modelled=bool(modelled),
         )
+
+
+class Locations:
+    """A column of ``Location | None``, kept as four arrays of integers (a tuple per row
+    would cost four times the memory at 100,000 files)."""
+
+    def __init__(self) -> None:
+        self._obj = array("q")
+        self._frame_offset = array("q")
+        self._frame_length = array("q")
+        self._offset = array("q")
+
+    def __len__(self) -> int:
+        return len(self._obj)
+
+    def __getitem__(self, row: int) -> Location | None:
+        obj = self._obj[row]
+        if obj < 0:
+            return None
+        return Location(obj, self._frame_offset[row], self._frame_length[row], self._offset[row])
+
+    def __iter__(self) -> Iterator[Location | None]:
+        for row in range(len(self._obj)):
+            yield self[row]
+
+    def append(self, location: Location | None) -> None:
+        found = location or _NOWHERE
+        self._obj.append(found.obj)
+        self._frame_offset.append(found.frame_offset)
+        self._frame_length.append(found.frame_length)
+        self._offset.append(found.offset)
+
+    def extend(self, locations: Iterable[Location | None]) -> None:
+        for location in locations:
+            self.append(location)
+
+
+_NOWHERE = Location(-1)
 
 
 @dataclass(frozen=True)
@@ -106,7 +151,7 @@ class PointContents:
     """Modification time (ns) when the point was taken; 0: not to be trusted."""
     hashes: list[str] = field(default_factory=list)
     scopes: list[Scope] = field(default_factory=list)
-    locations: list[Location | None] = field(default_factory=list)
+    locations: Locations = field(default_factory=Locations)
     """None: in a version-1 point's archive."""
     identities: list[Identity | None] = field(default_factory=list)
     problems: dict[str, ProblemRecord] = field(default_factory=dict)
@@ -153,6 +198,7 @@ class PointContents:
     def record(self, row: int) -> FileRecord:
         """The public record of one row."""
         return FileRecord.model_construct(
+            _FILE_FIELDS,
             path=self.paths[row],
             size=self.sizes[row],
             sha256=self.hashes[row],
@@ -208,6 +254,11 @@ class PointContents:
         for problem in self.problem_records():
             digest.update(f"{problem.path}\0{problem.line}\0{problem.problem}\n".encode())
         return digest.hexdigest()
+
+
+_FILE_FIELDS = {"path", "size", "sha256", "scope"}
+"""Every field of a record set: one object shared by every record built (a set per record
+would cost 200 bytes each); adding a field already in it changes nothing."""
 
 
 def _text(value: object) -> str:

@@ -141,6 +141,7 @@ class _FastReader:
         self.compositions: list[tuple[str | None, list[str]]] = []
         self._text: list[str] | None = None
         self._parser: Any = None
+        self._wanted: frozenset[str] | None = None
 
     def read(self, data: bytes) -> Identity | None:
         parser = self._parser = expat.ParserCreate()
@@ -170,6 +171,9 @@ class _FastReader:
             if ":" in name or name in MODELLED:
                 raise _Undecided  # namespaced (lxml names it otherwise) or read in full
             self.root = (name, attrs)
+            self._wanted = self._wanted_children(name)
+            if self._wanted is not None and not self._wanted:
+                self._detach()  # the identity is the root's attributes
         elif depth == 1 and name == "Info":
             self.in_info, self.info = True, attrs
         elif self.in_info and depth == 2:
@@ -188,6 +192,19 @@ class _FastReader:
             self._collect(None)
         if self.depth == 1 and self.in_info:
             self._detach()  # the first Info closed: the identity is read
+        elif self.depth == 2 and self.in_info and self._has_all_wanted():
+            self._detach()  # every child the identity reads is read
+
+    def _has_all_wanted(self) -> bool:
+        return self._wanted is not None and self._wanted <= self.children.keys()
+
+    def _wanted_children(self, tag: str) -> frozenset[str] | None:
+        """The Info children an identity of this root reads (None: all of Info)."""
+        if tag in TREE:
+            return _TEXTS  # without an IsBlueprint the reader stops when Info closes
+        if tag in PARSERS and tag not in TYPE_FAMILIES:
+            return frozenset()  # Key and Alias only
+        return None  # types (compositions) and unknown roots (legacy content?): all of Info
 
     def _collect(self, into: list[str] | None) -> None:
         """Receive character data into ``into`` (None: none; most text is never wanted)."""

@@ -97,6 +97,7 @@ class IndexReader:
     def __init__(self) -> None:
         self.contents = PointContents()
         self._ids: dict[str, int] = {}
+        self._texts: dict[str, str] = {}
 
     def add(self, name: str, data: bytes) -> None:
         """Check one stored chunk and append its rows."""
@@ -136,7 +137,10 @@ class IndexReader:
         contents.hashes.extend(hashes)  # type: ignore[arg-type]
         contents.scopes.extend(_SCOPES_BY_CODE[code] for code in scopes)
         contents.locations.extend(locations)
-        contents.identities.extend(None if i is None else Identity.from_json(i) for i in items)
+        texts = self._texts
+        contents.identities.extend(
+            None if i is None else Identity.from_json(i, texts) for i in items
+        )
         for path, problem in zip(paths, problems, strict=True):
             if problem is not None:
                 contents.problems[path] = _problem(path, problem)

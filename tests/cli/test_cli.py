@@ -42,8 +42,12 @@ def test_check_json_shape(sample_site: Path) -> None:
     service = RestoreService.open(sample_site)
     point = service.create()
     done = damage(service)
-    report = json.loads(cli(sample_site, "check", "latest", "--json").stdout)
+    text = cli(sample_site, "check", "latest", "--json").stdout
+    report = json.loads(text)
     assert set(report) >= {"summary", "changes", "findings"}
+    whole = service.check(point.id).report() | {"archive_verified": False}
+    assert text == json.dumps(whole, indent=2, default=str, ensure_ascii=False) + "\n"
+    assert len(report["changes"]) > 1  # written change by change, the same document
     assert report["summary"]["restore_point"] == point.id
     changes = {c["path"]: c for c in report["changes"]}
     item = changes[done["content_type"]]
