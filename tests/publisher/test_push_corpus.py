@@ -200,3 +200,25 @@ def test_pull_from_a_site_folder_imports_under_this_sites_pull_policy(
     assert point_manifest(target, point_id).reason.value == "pull"
     assert (target / HOME_TYPE).read_bytes() == (source / HOME_TYPE).read_bytes()
     assert json.loads(pulled.out)["plan"]["pack"]["selection"]["items"] == ["ContentType:home"]
+
+
+def test_analyse_takes_a_sync_pack_as_its_incoming_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = site_pair(tmp_path)
+    remove_property(source, ARTICLE_CONTROLS, "articleDate")
+    pack = tmp_path / "change.usync"
+    assert run(capsys, "--site", source, "pack", "export", "--out", pack).code == 0
+
+    analysed = run(capsys, "analyse", "--current", target, "--incoming", pack, "--json")
+
+    assert analysed.code == 0, analysed.err
+    report = analysed.json()
+    assert report["semantics"] == "import"
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["code"], f["impact"]["values"]) for f in findings] == [("DC101", 7)]
+    not_a_pack = tmp_path / "not-a-pack.usync"
+    not_a_pack.write_bytes(b"PK\x05\x06" + bytes(18))
+    refused = run(capsys, "analyse", "--current", target, "--incoming", not_a_pack)
+    assert refused.code == 5 and refused.err.startswith("error: not-a-pack.usync")
