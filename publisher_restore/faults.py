@@ -1,7 +1,9 @@
 """Named crash points for the interruption tests.
 
 ``PUBLISHER_RESTORE_CRASH_AT=<point>:<n>`` makes the process SIGKILL itself the
-n-th time it passes ``<point>``; ``<point>:<n>:INT`` sends SIGINT instead (Ctrl-C).
+n-th time it passes ``<point>``; ``<point>:<n>:INT`` sends SIGINT instead (Ctrl-C);
+``<point>:<n>:STOP`` sends SIGSTOP, so a test can look at a live process caught
+mid-way (holding its locks) and then let it go on with SIGCONT.
 Unset (always, outside tests) it does nothing.
 """
 
@@ -24,5 +26,8 @@ def crash_point(name: str) -> None:
     if point != name:
         return
     _hits[name] = _hits.get(name, 0) + 1
-    if _hits[name] >= int(count or "1"):
-        os.kill(os.getpid(), signal.SIGINT if sent == "INT" else signal.SIGKILL)
+    due = int(count or "1")
+    once = sent == "STOP"  # a stopped process that is let go must then run on
+    if _hits[name] == due or (_hits[name] > due and not once):
+        signals = {"INT": signal.SIGINT, "STOP": signal.SIGSTOP}
+        os.kill(os.getpid(), signals.get(sent, signal.SIGKILL))

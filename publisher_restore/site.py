@@ -151,7 +151,12 @@ class Site:
 
     @property
     def state_dir(self) -> Path:
-        """The tool's own state folder (locks, journals, caches), created on first use."""
+        """The tool's own state folder (locks, journals, caches); only its path: reading
+        the site never creates it (``make_state_dir`` does, for a write)."""
+        return self.restore_dir / STATE_FOLDER
+
+    def make_state_dir(self) -> Path:
+        """The state folder, created for a write (with the restore folder's ``.gitignore``)."""
         return make_state_dir(self.restore_dir)
 
     def rel(self, path: Path) -> str:

@@ -154,8 +154,8 @@ def test_static_scope_rules(sample: Path) -> None:
 def test_default_restore_folder_is_excluded(sample: Path) -> None:
     site = Site.open(sample, DEFAULTS)
     assert site.restore_dir == sample.resolve() / "uSync" / "restore"
-    assert site.state_dir == site.restore_dir / ".state" and site.state_dir.is_dir()
-    (site.state_dir / "lock").write_text("x")
+    assert site.state_dir == site.restore_dir / ".state" and not site.state_dir.exists()
+    (site.make_state_dir() / "lock").write_text("x")
     (site.restore_dir / "points").mkdir()
     (site.restore_dir / "points" / "manifest.json").write_text("{}")
     # uSync's own restore folder (capital R) is the same folder on a case-blind disk.
@@ -170,7 +170,7 @@ def test_default_restore_folder_is_excluded(sample: Path) -> None:
 
 def test_configured_restore_folder_inside_the_site(sample: Path) -> None:
     site = Site.open(sample, RestoreSettings(folder="wwwroot/css/points"))
-    (site.state_dir / "journal.json").write_text("{}")
+    (site.make_state_dir() / "journal.json").write_text("{}")
     (site.restore_dir / "kept.css").write_text("x")
     paths = [f.path for f in site.iter_files()]
     assert not [p for p in paths if p.startswith("wwwroot/css/points")]
@@ -182,7 +182,7 @@ def test_restore_folder_outside_the_site(sample: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "points"
     site = Site.open(sample, RestoreSettings(folder=str(outside)))
     assert site.restore_dir == outside
-    assert site.state_dir.is_dir() and outside.is_dir()
+    assert site.make_state_dir().is_dir() and outside.is_dir()
     assert len(list(site.iter_files())) == 34
 
 
@@ -328,7 +328,9 @@ def test_a_newer_linked_version_folder_is_refused_an_older_one_ignored(
 def test_the_restore_folder_gets_a_gitignore_on_first_use(sample: Path) -> None:
     site = Site.open(sample, DEFAULTS)
     assert not site.restore_dir.exists()
-    site.state_dir  # noqa: B018 - first use creates the folder
+    site.state_dir  # noqa: B018 - naming it is a read: nothing is created
+    assert not site.restore_dir.exists()
+    site.make_state_dir()  # the first write creates the folder
     assert (site.restore_dir / ".gitignore").read_text().splitlines()[-1] == "*"
     provider = LocalStorageProvider(site.restore_dir)
     provider.put_bytes("points/x/manifest.json", b"{}")
@@ -341,10 +343,10 @@ def test_a_gitignore_is_written_once_and_never_over_a_users_file(sample: Path) -
     restore = sample / "uSync" / "restore"
     restore.mkdir()
     (restore / ".gitignore").write_text("points/\n")
-    assert Site.open(sample, DEFAULTS).state_dir.is_dir()
+    assert Site.open(sample, DEFAULTS).make_state_dir().is_dir()
     assert (restore / ".gitignore").read_text() == "points/\n"
     (restore / ".gitignore").unlink()  # removed on purpose after first use: stays removed
-    Site.open(sample, DEFAULTS).state_dir  # noqa: B018
+    Site.open(sample, DEFAULTS).make_state_dir()
     LocalStorageProvider(restore).put_bytes("points/a", b"a")
     assert not (restore / ".gitignore").exists()
 

@@ -27,6 +27,7 @@ from rich.progress import Progress as RichBar
 
 from publisher_restore.config.redact import redact_text
 from publisher_restore.progress import Progress, SilentProgress
+from publisher_restore.storage.base import LockWait
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 
@@ -56,6 +57,20 @@ def human_size(size: int) -> str:
 def warn(message: str) -> None:
     """One ``warning:`` line on stderr, secrets masked."""
     click.echo(f"warning: {one_line(message)}", err=True)
+
+
+def say_waiting(wait: LockWait) -> None:
+    """One line on stderr (also under --json): whom a command waits for, and for how long."""
+    stop_progress()
+    holder = wait.holder.describe() if wait.holder else "another process"
+    ahead = f"; {plural(wait.ahead, 'other')} waiting before this one" if wait.ahead else ""
+    click.echo(
+        one_line(
+            f"waiting for the lock held by {holder}{ahead}; gives up if one holder keeps it "
+            f"for {wait.timeout:g} s"
+        ),
+        err=True,
+    )
 
 
 def fail(message: str, exit_code: int, *, prefix: str = "error: ") -> NoReturn:

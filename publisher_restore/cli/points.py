@@ -1,4 +1,9 @@
-"""Commands that manage restore points: create, list, show, verify, delete, pin, prune."""
+"""Commands that manage restore points: create, list, show, verify, delete, pin, prune.
+
+A restore that is running or was interrupted is named wherever it is found: ``create``
+finishes an interrupted one first and says which (text, and ``recovered``/``recovery``
+in its JSON); the others leave it as it is and say so in a warning on stderr.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from publisher_restore.cli.output import (
 )
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import IntegrityError, OperationCancelled
+from publisher_restore.operations.restore_points import RestorePoints
+from publisher_restore.operations.restore_state import Recovery
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.restore.store import LATEST
 
@@ -36,10 +43,13 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
             )
         else:
             click.echo("Not asking about media: this site has no wwwroot/media folder.", err=True)
-    manifest = service.create(note=note, include_media=media)
+    created = service.create_point(note=note, include_media=media)
+    manifest = created.restore_point
     if as_json:
-        emit_json(manifest.summary())
+        emit_json(manifest.summary() | recovery_json(created.recovered))
         return
+    if created.recovered is not None:
+        click.echo(f"{sentence(created.recovered.message)}, before taking the restore point.")
     click.echo(
         f"Created restore point {manifest.id}: {plural(manifest.file_count, 'file')}, "
         f"{plural(len(manifest.items), 'item')}, {human_size(manifest.archive_size)}"
@@ -57,6 +67,7 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
 def list_points(state: CliState, as_json: bool) -> None:
     """List restore points, newest first."""
     service = state.restore_points()
+    warn_unfinished_restore(service)
     points = service.points()
     for broken in service.unreadable_points():
         warn(f"restore point {broken.point_id} not listed: {broken.error}")
@@ -88,7 +99,9 @@ def list_row(*cells: str) -> str:
 @click.pass_obj
 def show(state: CliState, point_id: str, show_files: bool, as_json: bool) -> None:
     """Show one restore point's manifest."""
-    point = state.restore_points().get(point_id)
+    service = state.restore_points()
+    warn_unfinished_restore(service)
+    point = service.get(point_id)
     if as_json:
         emit_json(point.model_dump(mode="json"))
         return
@@ -131,6 +144,7 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
 def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: bool) -> None:
     """Check every file hash of a restore point's archive (default: latest)."""
     service = state.restore_points(progress_for(as_json))
+    warn_unfinished_restore(service)
     results = service.verify_all() if verify_all else [service.verify(point_id or "latest")]
     if as_json:
         emit_json([{"id": r.point_id, "ok": r.ok, "error": r.error} for r in results])
@@ -152,6 +166,7 @@ def verify(state: CliState, point_id: str | None, verify_all: bool, as_json: boo
 def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
     """Delete a restore point."""
     service = state.restore_points()
+    warn_unfinished_restore(service)
     if not yes:
         if not on_terminal():
             raise OperationCancelled(
@@ -173,7 +188,9 @@ def delete(state: CliState, point_id: str, yes: bool, as_json: bool) -> None:
 @click.pass_obj
 def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
     """Pin a restore point so prune never deletes it."""
-    point = state.restore_points().pin(point_id, not unpin)
+    service = state.restore_points()
+    warn_unfinished_restore(service)
+    point = service.pin(point_id, not unpin)
     if as_json:
         emit_json(point.summary())
     else:
@@ -181,7 +198,11 @@ def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--keep-last", type=click.IntRange(min=1), help="Keep the newest N points.")
+@click.option(
+    "--keep-last",
+    type=click.IntRange(min=1),
+    help="Keep the newest N points (pre-restore points are not counted; those since are kept).",
+)
 @click.option("--keep-days", type=click.IntRange(min=0), help="Keep points newer than D days.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 @json_option
@@ -189,8 +210,10 @@ def pin(state: CliState, point_id: str, unpin: bool, as_json: bool) -> None:
 def prune(
     state: CliState, keep_last: int | None, keep_days: int | None, dry_run: bool, as_json: bool
 ) -> None:
-    """Delete old restore points (never the newest, never a pinned one)."""
-    doomed = state.restore_points().prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
+    """Delete old restore points (never the newest, never latest, never a pinned one)."""
+    service = state.restore_points()
+    warn_unfinished_restore(service)
+    doomed = service.prune(keep_last=keep_last, keep_days=keep_days, dry_run=dry_run)
     if as_json:
         emit_json({"dry_run": dry_run, "deleted": [p.id for p in doomed]})
         return
@@ -198,6 +221,26 @@ def prune(
     for point in doomed:
         click.echo(f"{verb} {point.id} ({point.created:%Y-%m-%d %H:%M} UTC, {point.reason.value})")
     click.echo(f"{verb} {plural(len(doomed), 'restore point')}.")
+
+
+def warn_unfinished_restore(service: RestorePoints) -> None:
+    """A warning naming the restore that is running or was interrupted, if there is one."""
+    unfinished = service.restore_in_progress()
+    if unfinished is not None:
+        warn(unfinished.notice())
+
+
+def recovery_json(recovery: Recovery | None) -> dict[str, object]:
+    """``recovered`` (the sentence) and ``recovery`` (the data), as create, restore and
+    recover print them."""
+    if recovery is None:
+        return {"recovered": None, "recovery": None}
+    return {"recovered": recovery.message, "recovery": recovery.summary()}
+
+
+def sentence(text: str) -> str:
+    """First letter up, ids left as they are (``str.capitalize`` would lowercase them)."""
+    return text[:1].upper() + text[1:]
 
 
 COMMANDS = (create, list_points, show, verify, delete, pin, prune)

@@ -1,4 +1,10 @@
-"""Commands that compare and roll back: check, restore, recover."""
+"""Commands that compare and roll back: check, restore, recover.
+
+``check`` compares the manifest with the site and reads from the archive only the
+files it compares item by item (each checked against its hash as it is read);
+``check --verify`` (like ``verify``) reads the whole archive first.  ``restore``
+always verifies the whole archive before it changes anything.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,9 @@ from publisher_restore.cli.output import (
     plural,
     progress_for,
 )
+from publisher_restore.cli.points import recovery_json
 from publisher_restore.cli.state import CliState
-from publisher_restore.errors import OperationCancelled
+from publisher_restore.errors import IntegrityError, OperationCancelled
 from publisher_restore.operations.restore_selection import RestoreSelection
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.usync.diff import ChangeDetail
@@ -47,6 +54,12 @@ def _selection(items: tuple[str, ...], paths: tuple[str, ...]) -> RestoreSelecti
 @click.argument("point_id", metavar="ID|latest")
 @click.option("--details", is_flag=True, help="Show every changed field, not only counts.")
 @selection_options
+@click.option(
+    "--verify",
+    "verify_archive",
+    is_flag=True,
+    help="Also read the whole archive and check every hash, as 'verify' does.",
+)
 @json_option
 @click.pass_obj
 def check(
@@ -55,15 +68,28 @@ def check(
     details: bool,
     items: tuple[str, ...],
     paths: tuple[str, ...],
+    verify_archive: bool,
     as_json: bool,
 ) -> None:
     """Report everything restoring a point (or part of it) would change (changes nothing)."""
-    operation = state.restore(progress_for(as_json))
-    plan = operation.prepare(point_id, selection=_selection(items, paths)).plan
+    progress = progress_for(as_json)
+    plan = state.restore(progress).prepare(point_id, selection=_selection(items, paths)).plan
+    if verify_archive:
+        verified = state.restore_points(progress).verify(plan.point.id)
+        if not verified.ok:
+            raise IntegrityError(f"restore point {verified.point_id}: {verified.error}")
     if as_json:
-        emit_json(plan.report())
+        emit_json(plan.report() | {"archive_verified": verify_archive})
         return
     print_plan(plan, details)
+    if verify_archive:
+        click.echo(f"The archive of {plan.point.id} was read in full: every hash matches.")
+    else:
+        click.echo(
+            "Compared with the manifest; from the archive only the changed uSync files were "
+            f"read. 'publisher-restore verify {plan.point.id}' (or check --verify) reads all of "
+            "it; restore does before it changes anything."
+        )
 
 
 @click.command()
@@ -91,7 +117,7 @@ def restore(
         raise OperationCancelled("restore cancelled; nothing was changed")
     result = operation.execute(prepared, decision)
     if as_json:
-        emit_json(result.model_dump(mode="json"))
+        emit_json(result.model_dump(mode="json") | recovery_json(prepared.recovery))
         return
     if result.recovered:
         click.echo(_sentence(result.recovered))
@@ -127,9 +153,9 @@ def recover(state: CliState, rollback: bool, as_json: bool) -> None:
     """Complete (or roll back) a restore that was interrupted."""
     outcome = state.restore_points(progress_for(as_json)).recover(rollback=rollback)
     if as_json:
-        emit_json({"recovered": outcome})
+        emit_json(recovery_json(outcome))
     else:
-        click.echo(_sentence(outcome or "nothing to recover"))
+        click.echo(_sentence(outcome.message if outcome else "nothing to recover"))
 
 
 def print_plan(plan: RestorePlan, details: bool) -> None:

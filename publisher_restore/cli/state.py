@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pluggy
 
-from publisher_restore.cli.output import warn
+from publisher_restore.cli.output import say_waiting, warn
 from publisher_restore.operations.restore import RestoreOperation
 from publisher_restore.operations.restore_points import RestorePoints
 from publisher_restore.progress import Progress
@@ -40,8 +40,10 @@ class CliState:
         return self.runtime.restore(progress)
 
     def _warn_once(self) -> None:
-        """The site's warnings (a web-served restore folder, ...), once per command."""
+        """The site's warnings (a web-served restore folder, ...), once per command; and
+        from now on, a line whenever the command waits for the site lock."""
         if not self._warned:
             self._warned = True
             for warning in self.runtime.site.warnings:
                 warn(warning)
+            self.runtime.env.lock.on_wait = say_waiting

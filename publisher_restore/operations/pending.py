@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, ValidationError
 from publisher_restore.errors import IntegrityError, PlanExpiredError, PlanOutdatedError
 from publisher_restore.operations.decisions import Decision, DecisionRequest, OperationKind
 from publisher_restore.operations.plans import PreparedOperation
-from publisher_restore.storage.local import LocalStorageProvider
+from publisher_restore.storage.local import LocalStorageProvider, ensure_state_dir
 
 PENDING_FOLDER = "pending"
 DEFAULT_EXPIRY = timedelta(minutes=15)
@@ -77,6 +77,7 @@ class PendingPlans:
         expiry: timedelta = DEFAULT_EXPIRY,
         clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
+        self.state_dir = state_dir
         self.objects = LocalStorageProvider(state_dir / PENDING_FOLDER)
         self.expiry = expiry
         self.clock = clock
@@ -93,6 +94,7 @@ class PendingPlans:
             expires=created + self.expiry,
             request=prepared.request,
         )
+        ensure_state_dir(self.state_dir)  # made here, so the restore folder gets its .gitignore
         with self.objects.lock(_LOCK):
             self.objects.put_bytes(_plan_name(entry.id), prepared.model_dump_json().encode())
             self.objects.put_bytes(_name(entry.id), _bytes(entry))
@@ -101,6 +103,8 @@ class PendingPlans:
     def listing(self) -> PendingListing:
         """Every entry; expired ones are discarded and reported."""
         found = PendingListing()
+        if not self.objects.root.is_dir():
+            return found  # nothing was ever saved: a read creates nothing
         with self.objects.lock(_LOCK):
             names = {info.name for info in self.objects.list()}
             for name in sorted(names):

@@ -38,6 +38,7 @@ from publisher_restore.operations.restore_inputs import (
 )
 from publisher_restore.operations.restore_points import RestorePoints
 from publisher_restore.operations.restore_selection import RestoreSelection, chooser, exact_path
+from publisher_restore.operations.restore_state import Recovery
 from publisher_restore.operations.tokens import (
     AGAIN,
     differing_paths,
@@ -64,6 +65,8 @@ class PreparedRestore(PreparedOperation):
     """What finishing an interrupted restore did before the check, if it was asked to."""
     selection: RestoreSelection | None = None
     """A partial restore's selection as asked; the paths it resolved to are in the plan."""
+    recovery: Recovery | None = None
+    """The same, as data: which restore it was, where it had stopped, what was done."""
 
     def refuse_if_blocked(self, root: Path | None = None) -> None:
         """``SiteError`` when some path cannot be written safely (a link in the way).
@@ -103,7 +106,7 @@ class RestoreOperation:
         ``recover``: finish a crashed restore first.  A bad ``--item`` or a ``--path``
         that matches nothing is a ``SelectionError`` (exit 2).
         """
-        recovered = self.points.recover() if recover else None
+        recovered = self.points.recover(operation="restore") if recover else None
         self.points.refuse_if_interrupted()
         env = self.env
         point = env.store.get(point_id)
@@ -123,7 +126,8 @@ class RestoreOperation:
             request=request,
             plan=plan,
             inputs=inputs,
-            recovered=recovered,
+            recovered=None if recovered is None else recovered.message,
+            recovery=recovered,
             selection=selection if partial else None,
         )
 
@@ -188,7 +192,7 @@ class RestoreOperation:
         refuse_unless_final(decision, what)
         refuse_if_tampered(prepared.token, prepared.inputs, what)
         prepared.refuse_if_blocked()
-        with self.env.lock.hold():
+        with self.env.lock.hold("restore"):
             self.points.refuse_if_interrupted()
             point = self._unchanged_point(prepared)
             self._refuse_if_site_changed(prepared, point)

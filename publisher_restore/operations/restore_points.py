@@ -1,8 +1,12 @@
 """Restore points of one site: create, list, show, verify, delete, pin, prune, recover.
 
 Every call that changes the site or the store holds the site lock (re-entrant for
-the operation that already holds it) and first finishes any restore a crash
-interrupted.
+the operation that already holds it); ``create`` first finishes any restore a crash
+interrupted and says so in its result.  A call that finds nothing to change (no
+such point, nothing to prune, nothing to recover) takes no lock and writes nothing:
+it looks first, then locks and looks again.  ``verify`` applies the one rule of what a
+point may hold (``restore.point_rules``) before it reads the archive, as ``check`` and
+``restore`` do.
 """
 
 from __future__ import annotations
@@ -14,18 +18,32 @@ from pydantic import BaseModel
 from publisher_restore.errors import (
     HostileInputError,
     IntegrityError,
+    LockTimeoutError,
     RecoveryNeededError,
     StorageError,
 )
 from publisher_restore.operations.environment import SiteEnvironment
+from publisher_restore.operations.restore_state import (
+    Recovery,
+    RestoreInProgress,
+    find_restore_in_progress,
+)
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.restore import apply as applying
 from publisher_restore.restore.archive import verify_archive
 from publisher_restore.restore.create import create_restore_point
 from publisher_restore.restore.manifest import Manifest, Reason
+from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.retention import select_for_pruning
 from publisher_restore.restore.store import UnreadablePoint
 from publisher_restore.site import Site
+
+
+class CreatedPoint(BaseModel):
+    """A new restore point, and the interrupted restore finished before it, if any."""
+
+    restore_point: Manifest
+    recovered: Recovery | None = None
 
 
 class VerifyResult(BaseModel):
@@ -63,10 +81,19 @@ class RestorePoints:
         self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
     ) -> Manifest:
         """Take a restore point (media per argument, else per configuration)."""
+        return self.create_point(
+            reason=reason, note=note, include_media=include_media
+        ).restore_point
+
+    def create_point(
+        self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
+    ) -> CreatedPoint:
+        """``create``, also saying which interrupted restore it finished first."""
         media = self.env.site.settings.include_media if include_media is None else include_media
-        with self.env.lock.hold():
-            self.recover_held()
-            return self.create_held(reason=reason, note=note, include_media=media)
+        with self.env.lock.hold("create"):
+            recovered = self.recover_held()
+            point = self.create_held(reason=reason, note=note, include_media=media)
+        return CreatedPoint(restore_point=point, recovered=recovered)
 
     def create_held(self, *, reason: Reason, note: str, include_media: bool) -> Manifest:
         """Take a restore point inside an operation that holds the site lock.
@@ -88,9 +115,11 @@ class RestorePoints:
         return manifest
 
     def verify(self, point_id: str) -> VerifyResult:
-        """Read the whole archive and check every file's hash."""
+        """Check the manifest against the rule for points, then read the whole archive and
+        check every file's hash."""
         point = self.env.store.get(point_id)
         try:
+            validate_point(self.env.site, point)
             self._verify(point)
         except (OSError, IntegrityError, HostileInputError, StorageError) as error:
             return VerifyResult(point_id=point.id, ok=False, error=str(error))
@@ -106,18 +135,25 @@ class RestorePoints:
 
     def delete(self, point_id: str) -> str:
         """Delete a point, also one whose manifest is unreadable; returns its id."""
-        store = self.env.store
-        with self.env.lock.hold():
-            if point_id in {p.point_id for p in store.listing()[1]}:
-                store.delete_unreadable(point_id)
-                return point_id
-            point = store.get(point_id)
-            store.delete(point)
-        return point.id
+        self._deletable(point_id)  # no such point: refused before the lock, nothing written
+        with self.env.lock.hold("delete"):
+            deleted = self._deletable(point_id)
+            if isinstance(deleted, UnreadablePoint):
+                self.env.store.delete_unreadable(deleted.point_id)
+                return deleted.point_id
+            self.env.store.delete(deleted)
+        return deleted.id
+
+    def _deletable(self, point_id: str) -> Manifest | UnreadablePoint:
+        for unreadable in self.env.store.listing()[1]:
+            if unreadable.point_id == point_id:
+                return unreadable
+        return self.env.store.get(point_id)
 
     def pin(self, point_id: str, pinned: bool = True) -> Manifest:
         """Pin (or unpin) a point: pinned points are never pruned."""
-        with self.env.lock.hold():
+        self.env.store.get(point_id)  # no such point: refused before the lock
+        with self.env.lock.hold("pin"):
             point = self.env.store.get(point_id).model_copy(update={"pinned": pinned})
             self.env.store.update_manifest(point)
         return point
@@ -125,47 +161,61 @@ class RestorePoints:
     def prune(
         self, *, keep_last: int | None, keep_days: int | None, dry_run: bool = False
     ) -> list[Manifest]:
-        """Delete the points no retention rule keeps; configuration fills missing rules."""
+        """Delete the points no retention rule keeps; configuration fills missing rules.
+
+        A dry run, or a prune that finds nothing to delete, takes no lock and writes nothing.
+        """
         retention = self.env.site.settings.retention
         keep_last = retention.keep_last if keep_last is None else keep_last
         keep_days = retention.keep_days if keep_days is None else keep_days
-        with self.env.lock.hold():
-            doomed = select_for_pruning(
-                self.env.store.points(), keep_last=keep_last, keep_days=keep_days
-            )
-            if not dry_run:
-                for point in doomed:
-                    self.env.store.delete(point)
+        doomed = select_for_pruning(self.points(), keep_last=keep_last, keep_days=keep_days)
+        if dry_run or not doomed:
+            return doomed
+        with self.env.lock.hold("prune"):
+            doomed = select_for_pruning(self.points(), keep_last=keep_last, keep_days=keep_days)
+            for point in doomed:
+                self.env.store.delete(point)
         return doomed
 
-    def recover(self, *, rollback: bool = False) -> str | None:
-        """Finish (or undo) a restore that a crash interrupted; None when there was none."""
-        with self.env.lock.hold():
+    def recover(self, *, rollback: bool = False, operation: str = "recover") -> Recovery | None:
+        """Finish (or undo) a restore that a crash interrupted; None when there was none.
+
+        Waits for a restore that is running; with no journal it takes no lock at all.
+        """
+        if self.env.work.peek() is None:
+            return None
+        with self.env.lock.hold(operation):
             return self.recover_held(rollback=rollback)
 
-    def recover_held(self, *, rollback: bool = False) -> str | None:
+    def recover_held(self, *, rollback: bool = False) -> Recovery | None:
         """``recover`` for a caller that holds the site lock already."""
         work = self.env.work
-        if not work.exists():
+        journal = work.peek()
+        if journal is None:
             return None
         root = self.env.site.root
-        journal = work.read()
         if journal.phase == "staging":
             work.discard()
-            return f"discarded an unfinished restore of {journal.point_id} (the site was untouched)"
+            return Recovery.of(journal, "discarded")
         if rollback or journal.phase == "rolling-back":
             applying.roll_back(root, work)
-            return f"rolled back an interrupted restore of {journal.point_id}"
+            return Recovery.of(journal, "rolled back")
         applying.complete(root, work, self.progress)
-        return f"completed an interrupted restore of {journal.point_id}"
+        return Recovery.of(journal, "completed")
+
+    def restore_in_progress(self) -> RestoreInProgress | None:
+        """The site's unfinished restore, running or interrupted (reads only)."""
+        return find_restore_in_progress(self.env)
 
     def refuse_if_interrupted(self) -> None:
-        """``RecoveryNeededError`` while an interrupted restore waits to be finished."""
-        if self.env.work.exists():
-            raise RecoveryNeededError(
-                "a restore was interrupted; run 'publisher-restore recover' "
-                "(or any restore/create, which completes it) first"
-            )
+        """Refuse to go on while a restore is unfinished: ``LockTimeoutError`` (exit 7) while
+        it runs in another process, ``RecoveryNeededError`` (exit 11) once it was interrupted."""
+        unfinished = self.restore_in_progress()
+        if unfinished is None:
+            return
+        if unfinished.running:
+            raise LockTimeoutError(unfinished.advice())
+        raise RecoveryNeededError(unfinished.advice())
 
     def _verify(self, point: Manifest) -> None:
         self.progress.begin("verify", files=point.file_count, total_bytes=point.content_bytes)

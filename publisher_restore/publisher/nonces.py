@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from publisher_restore.storage.local import ensure_state_dir
+
 NONCE_FILE = "publisher-nonces.sqlite3"
 DEFAULT_RETENTION_SECONDS = 900
 """A request is accepted up to 5 minutes after its timestamp; 15 minutes leaves room for skew."""
@@ -39,11 +41,19 @@ class SqliteNonceStore:
     def __init__(self, path: Path, retention_seconds: int = DEFAULT_RETENTION_SECONDS) -> None:
         self.path = path
         self.retention_seconds = retention_seconds
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._ready = False
+
+    def _prepare(self) -> None:
+        """Make the folder (a restore folder's ``.state`` as every writer makes it) and the
+        schema, on the first write: opening the store writes nothing."""
+        if self._ready:
+            return
+        ensure_state_dir(self.path.parent)
         with self._connect() as connection:
             connection.execute("PRAGMA journal_mode=WAL")
             for statement in _SCHEMA:
                 connection.execute(statement)
+        self._ready = True
 
     @classmethod
     def in_state_dir(
@@ -54,6 +64,7 @@ class SqliteNonceStore:
 
     def remember(self, app_id: str, nonce: str, request_time: int, now: float) -> bool:
         """Record the nonce; False when the same app already used it (a replay)."""
+        self._prepare()
         with self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")
             cutoff = int(now) - self.retention_seconds
@@ -71,6 +82,9 @@ class SqliteNonceStore:
 
     def count(self) -> int:
         """How many nonces are remembered (for tests and diagnostics)."""
+        if not self.path.exists():
+            return 0
+        self._prepare()
         with self._connect() as connection:
             row = connection.execute("SELECT COUNT(*) FROM nonces").fetchone()
         return int(row[0])

@@ -3,11 +3,13 @@
 Every operation is idempotent, so completing an interrupted apply is running
 the remaining operations again.  Originals of overwritten and deleted files
 are kept in the work area until the apply is complete, so it can also be
-rolled back.
+rolled back; the folders the apply creates are recorded before it starts, so a
+rollback removes them too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -43,7 +45,9 @@ def stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress:
 
 def apply_staged(root: Path, work: WorkArea, progress: Progress) -> None:
     """Replace and delete site files under the journal, then clear the work area."""
-    journal = work.read().model_copy(update={"phase": "applying"})
+    journal = work.read()
+    new_folders = folders_to_create(root, journal.operations)
+    journal = journal.model_copy(update={"phase": "applying", "new_folders": new_folders})
     work.write(journal)
     run_operations(root, work, journal.operations, progress)
     work.discard()
@@ -68,9 +72,34 @@ def roll_back(root: Path, work: WorkArea) -> Journal:
     journal = work.read()
     work.write(journal.model_copy(update={"phase": "rolling-back"}))
     removed = [op.path for op in reversed(journal.operations) if _undo(root, work, op)]
-    _prune_parents(root, removed)
+    if journal.new_folders is None:  # an older journal: folders the removals emptied
+        _prune_parents(root, removed)
+    else:
+        _remove_folders(root, journal.new_folders)
     work.discard()
     return journal
+
+
+def folders_to_create(root: Path, ops: list[FileOp]) -> list[str]:
+    """Site-relative folders that writing ``ops`` would create, deepest first."""
+    missing: set[str] = set()
+    for op in ops:
+        if op.action != "write":
+            continue
+        folder = (root / op.path).parent
+        while folder != root and not os.path.lexists(folder):
+            missing.add(folder.relative_to(root).as_posix())
+            folder = folder.parent
+    return sorted(missing, key=lambda rel: (-rel.count("/"), rel))
+
+
+def _remove_folders(root: Path, folders: list[str]) -> None:
+    """Remove the folders the apply created, deepest first, where they are empty again."""
+    for rel in sorted(folders, key=lambda r: -r.count("/")):
+        folder = root / rel
+        if folder.is_dir() and not folder.is_symlink():
+            with contextlib.suppress(OSError):  # not empty: something else is in it now
+                folder.rmdir()
 
 
 def run_operations(

@@ -19,12 +19,13 @@ from pathlib import Path
 import pluggy
 
 from publisher_restore.analyser import AnalysisProblem
-from publisher_restore.errors import HostileInputError, SiteError
+from publisher_restore.errors import SiteError
 from publisher_restore.hashing import bytes_digest, file_digest
 from publisher_restore.progress import Progress
 from publisher_restore.restore.archive import read_member_bytes
 from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
+from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.restore_analysis import restore_findings
 from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
@@ -79,8 +80,7 @@ def plan_restore(
     choose: Chooser | None = None,
 ) -> RestorePlan:
     """What restoring ``point`` (or the part ``choose`` picks) would change; changes nothing."""
-    point_rules = _rules_of(site, point)
-    refuse_foreign_records(point, point_rules)
+    point_rules = validate_point(site, point)
     restorable, kept_out = _split_by_current_rules(site, point, point_rules)
     current = scan_current(site, point, point_rules, progress)
     operations = file_operations(current, restorable)
@@ -101,23 +101,6 @@ def plan_restore(
     plan.blocked = _blocked(site.root, operations)
     plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
     return plan
-
-
-def _rules_of(site: Site, point: Manifest) -> Site:
-    """The site judged by the Include/Exclude rules the point was taken with."""
-    if (point.include, point.exclude) == (site.settings.include, site.settings.exclude):
-        return site
-    return site.with_patterns(point.include, point.exclude)
-
-
-def refuse_foreign_records(point: Manifest, point_rules: Site) -> None:
-    """A manifest may only name files its own scopes and rules cover (never the tool's state)."""
-    for record in point.files:
-        if record.scope not in point.scopes or point_rules.scope_of(record.path) != record.scope:
-            raise HostileInputError(
-                f"restore point {point.id}: {record.path!r} is not a {record.scope.value} file "
-                "of this site; the point is refused"
-            )
 
 
 def scan_current(

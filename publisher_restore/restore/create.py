@@ -73,7 +73,7 @@ def point_scopes(include_media: bool) -> list[Scope]:
 
 def _temp_archive_path(site: Site, point_id: str) -> Path:
     """A fresh temp path; leftovers of killed creates go first (the caller holds the lock)."""
-    tmp = site.state_dir / "tmp"
+    tmp = site.make_state_dir() / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
     for stale in tmp.glob("create-*.tar.zst"):
         stale.unlink(missing_ok=True)

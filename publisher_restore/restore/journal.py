@@ -6,6 +6,10 @@ the next run what to do after a crash:
 - ``staging``: nothing in the site was touched yet; discard the work folder.
 - ``applying``: staged files are verified; complete the remaining operations.
 - ``rolling-back``: put back the saved originals.
+
+Before the first site change the journal also records the folders the apply
+is about to create, so a rollback removes exactly those (when empty) and no
+folder the site had before.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.plan import FileOp
 from publisher_restore.storage.fsutil import fsync_dir
 
@@ -32,6 +37,9 @@ class Journal(BaseModel):
     phase: Phase
     started: datetime = Field(default_factory=lambda: datetime.now(UTC))
     operations: list[FileOp]
+    new_folders: list[str] | None = None
+    """Site-relative folders the apply creates, recorded before it starts (None: not
+    recorded, a journal written by an older version)."""
 
 
 class WorkArea:
@@ -47,7 +55,20 @@ class WorkArea:
         return self.journal_path.exists()
 
     def read(self) -> Journal:
-        return Journal.model_validate_json(self.journal_path.read_bytes())
+        try:
+            return Journal.model_validate_json(self.journal_path.read_bytes())
+        except ValidationError as error:
+            raise IntegrityError(
+                f"{self.journal_path}: the restore journal is unreadable "
+                f"({error.errors()[0]['msg']})"
+            ) from None
+
+    def peek(self) -> Journal | None:
+        """The journal if there is one (a read: nothing is created)."""
+        try:
+            return self.read()
+        except FileNotFoundError:
+            return None
 
     def write(self, journal: Journal) -> None:
         """Replace the journal atomically and durably."""

@@ -6,7 +6,8 @@ Layout on the provider::
     points/<id>/manifest.json      written last: its presence makes the point exist
 
 A point is listed only through its manifest, so an interrupted create leaves
-at most an unlisted archive, which ``remove_orphans`` deletes under the lock.
+at most an unlisted archive (or, on a provider with folders, an empty folder),
+which ``remove_orphans`` deletes under the lock with the provider's temp leftovers.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from pydantic import ValidationError
 
 from publisher_restore.errors import IntegrityError, RestorePointNotFoundError
 from publisher_restore.restore.manifest import Manifest, Reason
-from publisher_restore.storage.base import ProgressCallback, StorageProvider
+from publisher_restore.storage.base import (
+    LockHolder,
+    LockWaitCallback,
+    ProgressCallback,
+    StorageProvider,
+)
 
 POINTS_PREFIX = "points/"
 MANIFEST_NAME = "manifest.json"
@@ -51,9 +57,19 @@ class RestorePointStore:
     def __init__(self, provider: StorageProvider) -> None:
         self.provider = provider
 
-    def lock(self, timeout: float = 60.0) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self,
+        timeout: float = 60.0,
+        *,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> contextlib.AbstractContextManager[None]:
         """The site-wide lock that serialises creates, restores, deletes and prunes."""
-        return self.provider.lock(STORE_LOCK, timeout=timeout)
+        return self.provider.lock(STORE_LOCK, timeout=timeout, holder=holder, on_wait=on_wait)
+
+    def lock_holder(self) -> LockHolder | None:
+        """Who holds the site-wide lock now (None: nobody); takes and writes nothing."""
+        return self.provider.lock_holder(STORE_LOCK)
 
     def points(self) -> list[Manifest]:
         """Every readable restore point, newest first (``listing`` also names the others)."""

@@ -14,13 +14,21 @@ Errors: a missing object is ``ObjectNotFoundError``, a refused overwrite
 ``StorageError`` (all from ``publisher_restore.errors``); a lock not obtained
 in time is ``LockTimeoutError``.  Exceptions raised by a progress callback
 propagate unchanged, and the failed write leaves no object behind.
+
+Locks say who holds them: ``lock(name, holder=...)`` records the holder (pid, host,
+operation, start) where waiters can read it, ``on_wait`` tells a waiter who it waits
+for (again each time the holder changes), and ``lock_holder(name)`` answers "is it
+held, and by whom" without taking it and without writing anything.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +36,51 @@ from pydantic import BaseModel, ConfigDict
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of bytes just transferred."""
+
+
+class LockHolder(BaseModel):
+    """Who holds a lock: as the holder wrote it (any field may be unknown)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pid: int | None = None
+    host: str = ""
+    operation: str = ""
+    started: datetime | None = None
+
+    @classmethod
+    def here(cls, operation: str) -> LockHolder:
+        """This process, starting ``operation`` now."""
+        return cls(pid=os.getpid(), host=socket.gethostname(), operation=operation, started=_now())
+
+    def describe(self) -> str:
+        """``pid 123 on web-1 (create, started 2026-05-01 09:30:00 UTC)``, with what is known."""
+        who = f"pid {self.pid}" if self.pid is not None else "another process"
+        who += f" on {self.host}" if self.host else ""
+        details = [self.operation] if self.operation else []
+        if self.started is not None:
+            details.append(f"started {self.started.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        return f"{who} ({', '.join(details)})" if details else who
+
+
+class LockWait(BaseModel):
+    """What a waiter is told: who holds the lock, how many wait ahead, when it gives up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    holder: LockHolder | None
+    """None while the holder has not said who it is (or between two holders)."""
+    ahead: int = 0
+    """Waiters queued before this one (0 where the provider keeps no queue)."""
+    timeout: float
+    """Seconds this waiter waits on one holder before it gives up."""
+
+
+LockWaitCallback = Callable[[LockWait], None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class ObjectInfo(BaseModel):
@@ -96,12 +149,36 @@ class StorageProvider(ABC):
         """Remove the object; removing a missing object is not an error."""
 
     @abstractmethod
-    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        timeout: float = 30.0,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> contextlib.AbstractContextManager[None]:
         """An exclusive lock held for the ``with`` block.
 
         The lock must not outlive a dead holder (an OS file lock, a lease
-        that expires).  Raises ``LockTimeoutError`` after ``timeout`` seconds.
+        that expires).  Raises ``LockTimeoutError`` once one holder has kept it
+        for ``timeout`` seconds of this wait (the clock restarts when the holder
+        changes, so a waiter behind a queue that moves does not give up).
+        ``holder`` is recorded for ``lock_holder`` and other waiters to read;
+        ``on_wait`` is called when the wait starts and whenever the holder changes.
         """
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        """Who holds ``name`` now, or None when nobody does; never takes the lock for long
+        and never creates anything.  A holder that has not said who it is comes back as
+        an empty ``LockHolder``.  This default tries the lock without waiting.
+        """
+        from publisher_restore.errors import LockTimeoutError
+
+        try:
+            with self.lock(name, timeout=0):
+                return None
+        except LockTimeoutError:
+            return LockHolder()
 
     def cleanup_temp(self, *, older_than: float = 600.0) -> int:
         """Remove leftovers of interrupted writes idle for ``older_than`` seconds; returns a count.

@@ -3,12 +3,17 @@
 Writes go to a temp file in ``<root>/.state/tmp/`` (same file system), are
 fsynced, then published with ``os.link`` (fails if the name exists) or
 ``os.replace`` (overwrites), and the folder is fsynced.  Locks are ``flock``
-files in ``<root>/.state/locks/``.  Nothing under ``.state/`` is ever an
-object: ``list`` skips it and names inside it are refused.
+files in ``<root>/.state/locks/``, taken in arrival order (``file_lock``).
+Nothing under ``.state/`` is ever an object: ``list`` skips it and names inside
+it are refused.  Folders are not objects: a write killed between making an
+object's folder and publishing into it leaves an empty folder, which
+``cleanup_temp`` removes with the temp files.
 
-The folder gets a ``.gitignore`` (``*``) when the tool first uses it: sites commit
-``uSync/`` to git, and restore points must not travel with it.  That file is not an
-object either.
+Reading never writes: ``list``, ``stat``, ``open_read`` and ``lock_holder`` on a
+folder that does not exist create nothing; the folder and its ``.state`` are made
+by the first write or lock.  The folder then gets a ``.gitignore`` (``*``): sites
+commit ``uSync/`` to git, and restore points must not travel with it.  That file
+is not an object either.
 """
 
 from __future__ import annotations
@@ -25,14 +30,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
+from publisher_restore.faults import crash_point
 from publisher_restore.storage import fsutil
 from publisher_restore.storage.base import (
+    LockHolder,
+    LockWaitCallback,
     ObjectInfo,
     ProgressCallback,
     StorageProvider,
     check_name,
 )
-from publisher_restore.storage.file_lock import hold_file_lock
+from publisher_restore.storage.file_lock import hold_file_lock, lock_holder_of
 
 if TYPE_CHECKING:
     from publisher_restore.storage.registry import StorageRequest
@@ -130,17 +138,35 @@ class LocalStorageProvider(StorageProvider):
         fsutil.fsync_dir(path.parent)
         fsutil.prune_empty_dirs(path.parent, self.root)
 
-    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        timeout: float = 30.0,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> contextlib.AbstractContextManager[None]:
         check_name(name)
         make_state_dir(self.root)
-        path = self.lock_dir / f"{name}.lock"
-        return hold_file_lock(path, timeout=timeout, label=f"lock {name!r} of {self.describe()}")
+        return hold_file_lock(
+            self._lock_path(name),
+            timeout=timeout,
+            label=f"lock {name!r} of {self.describe()}",
+            holder=holder,
+            on_wait=on_wait,
+        )
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        check_name(name)
+        return lock_holder_of(self._lock_path(name))
 
     def cleanup_temp(self, *, older_than: float = TEMP_MAX_AGE) -> int:
-        """Remove temp files untouched for ``older_than`` seconds; pass 0 only under the store lock.
+        """Remove temp files and empty object folders untouched for ``older_than`` seconds;
+        pass 0 only under the store lock.
 
-        A writer refreshes its temp file's mtime with every chunk, so only
-        leftovers of dead writers are old.  Returns how many files were removed.
+        A writer refreshes its temp file's mtime with every chunk, and a folder's
+        mtime changes when a name is added to it, so only leftovers of dead writers
+        are old.  Returns how many files and folders were removed.
         """
         removed = 0
         cutoff = time.time() - older_than
@@ -150,10 +176,13 @@ class LocalStorageProvider(StorageProvider):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(entry.path)
                         removed += 1
-        return removed
+        return removed + _remove_empty_folders(self.root, cutoff, top=True)
 
     def local_path(self, name: str) -> Path | None:
         return self._path(name)
+
+    def _lock_path(self, name: str) -> Path:
+        return self.lock_dir / f"{name}.lock"
 
     def _path(self, name: str) -> Path:
         check_name(name)
@@ -200,6 +229,7 @@ class LocalStorageProvider(StorageProvider):
             raise StorageError(f"cannot store {name!r}: {target} is a folder of other objects")
         for _attempt in range(3):  # a concurrent delete may prune the parent we just made
             fsutil.make_dirs_durably(target.parent)
+            crash_point("store-folder-made")
             try:
                 _link_or_replace(temp, target, overwrite=overwrite)
             except FileExistsError:
@@ -216,8 +246,13 @@ class LocalStorageProvider(StorageProvider):
 
 
 def make_state_dir(folder: Path) -> Path:
-    """The tool's ``.state`` folder inside ``folder``; its first creation also writes the
-    ``.gitignore`` that keeps ``folder`` out of git (unless one is there already)."""
+    """The tool's ``.state`` folder inside ``folder``, made for a write; its first creation
+    also writes the ``.gitignore`` that keeps ``folder`` out of git (unless one is there).
+
+    Every writer makes ``.state`` through here (or ``ensure_state_dir``), never with a
+    plain ``mkdir``: a ``.state`` made any other way would skip the ``.gitignore`` for good.
+    Read paths never call it.
+    """
     state = folder / STATE_DIR
     if state.is_dir():
         return state
@@ -228,6 +263,44 @@ def make_state_dir(folder: Path) -> Path:
         with open(fd, "w", encoding="utf-8") as out:
             out.write(GITIGNORE_TEXT)
     return state
+
+
+def ensure_state_dir(state: Path) -> Path:
+    """Make a state folder for a write: ``<folder>/.state`` as ``make_state_dir`` makes it
+    (``.gitignore`` included), any other path (a test's own folder) as a plain folder."""
+    if state.name == STATE_DIR:
+        return make_state_dir(state.parent)
+    fsutil.make_dirs_durably(state)
+    return state
+
+
+def _remove_empty_folders(folder: Path, cutoff: float, *, top: bool = False) -> int:
+    """Remove empty folders below ``folder`` (deepest first) last changed before ``cutoff``;
+    never ``folder`` itself, ``.state``, or anything behind a link.  Returns how many."""
+    removed = 0
+    entries: list[os.DirEntry[str]] = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(folder) as scan:
+        entries = [e for e in scan if not (top and e.name in _INTERNAL)]
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        inner = Path(entry.path)
+        changed = _folder_mtime(inner)  # before our own removals below touch it
+        removed += _remove_empty_folders(inner, cutoff)
+        if changed <= cutoff:
+            try:
+                inner.rmdir()
+            except OSError:  # not empty (or gone): kept
+                continue
+            removed += 1
+    return removed
+
+
+def _folder_mtime(folder: Path) -> float:
+    try:
+        return folder.lstat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _link_or_replace(temp: Path, target: Path, *, overwrite: bool) -> None:

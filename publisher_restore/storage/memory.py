@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -19,7 +20,15 @@ from publisher_restore.errors import (
     ObjectNotFoundError,
     StorageError,
 )
-from publisher_restore.storage.base import ObjectInfo, ProgressCallback, StorageProvider, check_name
+from publisher_restore.storage.base import (
+    LockHolder,
+    LockWait,
+    LockWaitCallback,
+    ObjectInfo,
+    ProgressCallback,
+    StorageProvider,
+    check_name,
+)
 from publisher_restore.storage.fsutil import copy_stream
 
 
@@ -32,6 +41,7 @@ class MemoryStorageProvider(StorageProvider):
         self._objects: dict[str, bytes] = {}
         self._mutex = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
+        self._holders: dict[str, LockHolder] = {}
 
     def describe(self) -> str:
         return f"in-memory storage {id(self):#x}"
@@ -83,19 +93,59 @@ class MemoryStorageProvider(StorageProvider):
             self._objects.pop(name, None)
 
     @contextlib.contextmanager
-    def lock(self, name: str, *, timeout: float = 30.0) -> Iterator[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        timeout: float = 30.0,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> Iterator[None]:
         check_name(name)
         with self._mutex:
             name_lock = self._locks.setdefault(name, threading.Lock())
-        if not name_lock.acquire(timeout=max(timeout, 0.0)):
-            raise LockTimeoutError(
-                f"lock {name!r} of {self.describe()} is held by another thread; "
-                f"gave up after {timeout:g} s"
-            )
+        self._wait_for(name, name_lock, timeout, on_wait)
+        with self._mutex:
+            self._holders[name] = holder or LockHolder.here("")
         try:
             yield
         finally:
+            with self._mutex:
+                self._holders.pop(name, None)
             name_lock.release()
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        check_name(name)
+        with self._mutex:
+            name_lock = self._locks.get(name)
+            if name_lock is None or not name_lock.locked():
+                return None
+            return self._holders.get(name, LockHolder())
+
+    def _wait_for(
+        self,
+        name: str,
+        name_lock: threading.Lock,
+        timeout: float,
+        on_wait: LockWaitCallback | None,
+    ) -> None:
+        """Acquire, restarting the clock when the holder changes (no queue: no order)."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        seen: LockHolder | None = None
+        while not name_lock.acquire(timeout=min(0.05, max(deadline - time.monotonic(), 0))):
+            holder = self.lock_holder(name)
+            if holder is not None and holder != seen:
+                if seen is not None:
+                    deadline = time.monotonic() + timeout
+                seen = holder
+                if on_wait is not None and timeout > 0:
+                    on_wait(LockWait(holder=holder, timeout=timeout))
+            if time.monotonic() >= deadline:
+                who = seen.describe() if seen else "another thread"
+                raise LockTimeoutError(
+                    f"lock {name!r} of {self.describe()} is held by {who}; "
+                    f"gave up after {timeout:g} s"
+                )
 
     def _publish(self, name: str, data: bytes, *, overwrite: bool) -> None:
         with self._mutex:

@@ -22,7 +22,7 @@ that lives in one process (memory) uses ``StorageConformance``.
 
 The contract tests live in two mixins, one per concern:
 ``storage_object_contract`` (writes, reads, listing, names) and
-``storage_lock_contract`` (locks).
+``storage_lock_contract`` (locks, and who holds them).
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ from publisher_restore.storage.base import StorageProvider
 from publisher_restore.testing.storage_lock_contract import (
     CrossProcessLockContract,
     LockContract,
+    LockHolderContract,
 )
 from publisher_restore.testing.storage_object_contract import ObjectContract
 
 __all__ = ["SharedStorageConformance", "StorageConformance"]
 
 
-class StorageConformance(ObjectContract, LockContract):
+class StorageConformance(ObjectContract, LockContract, LockHolderContract):
     """Subclass as ``Test<Provider>`` and override the ``provider`` fixture."""
 
     @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.errors import LockTimeoutError
-from publisher_restore.storage.base import StorageProvider
+from publisher_restore.storage.base import LockHolder, LockWait, StorageProvider
 from publisher_restore.testing.storage_object_contract import (
     SourceFailure,
     fail_after_first_chunk,
@@ -156,6 +156,32 @@ class LockContract:
             assert names(provider) == ["points/1/manifest.json"]
         assert names(provider) == ["points/1/manifest.json"]
         assert names(provider, "points/") == ["points/1/manifest.json"]
+
+
+class LockHolderContract:
+    """A lock says who holds it: to ``lock_holder`` and to every waiter, as the holder said."""
+
+    def test_lock_holder_names_the_holder_and_nobody_once_released(
+        self, provider: StorageProvider
+    ) -> None:
+        assert provider.lock_holder("store") is None
+        holder = LockHolder.here("create")
+        with provider.lock("store", timeout=5, holder=holder):
+            assert provider.lock_holder("store") == holder
+            assert provider.lock_holder("other") is None
+        assert provider.lock_holder("store") is None
+
+    def test_a_waiter_is_told_who_holds_the_lock(self, provider: StorageProvider) -> None:
+        heard: list[LockWait] = []
+        holder = LockHolder.here("restore")
+        with (
+            provider.lock("store", timeout=5, holder=holder),
+            pytest.raises(LockTimeoutError, match=r"\(restore, started "),
+            provider.lock("store", timeout=SHORT, on_wait=heard.append),
+        ):
+            pytest.fail("got a lock that someone else holds")
+        assert [wait.holder for wait in heard] == [holder]
+        assert heard[0].timeout == SHORT
 
 
 class CrossProcessLockContract:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.errors import LockTimeoutError, StorageError
-from publisher_restore.storage.base import ObjectInfo, StorageProvider
+from publisher_restore.storage.base import LockHolder, ObjectInfo, StorageProvider
 from publisher_restore.storage.local import LocalStorageProvider
 from publisher_restore.testing.storage_conformance import SharedStorageConformance
 from publisher_restore.testing.storage_lock_contract import lock_held_in_subprocess
@@ -58,13 +58,13 @@ def test_lock_dropped_when_holder_is_killed(root: Path) -> None:
 def test_lock_timeout_names_holder(root: Path) -> None:
     provider = LocalStorageProvider(root)
     with (
-        provider.lock("store", timeout=1),
+        provider.lock("store", timeout=1, holder=LockHolder.here("create")),
         pytest.raises(LockTimeoutError) as caught,
         provider.lock("store", timeout=0.1),
     ):
         pass
     message = str(caught.value)
-    assert f"pid {os.getpid()} on {os.uname().nodename} since " in message
+    assert f"pid {os.getpid()} on {os.uname().nodename} (create, started " in message
     assert "'store'" in message and str(root) in message
 
 

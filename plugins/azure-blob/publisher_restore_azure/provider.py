@@ -25,6 +25,8 @@ from azure.storage.blob import BlobClient, ContainerClient
 from publisher_restore.config.redact import redact_text
 from publisher_restore.errors import ObjectExistsError, ObjectNotFoundError, StorageError
 from publisher_restore.storage.base import (
+    LockHolder,
+    LockWaitCallback,
     ObjectInfo,
     ProgressCallback,
     StorageProvider,
@@ -33,7 +35,7 @@ from publisher_restore.storage.base import (
 from publisher_restore_azure.client import account_url, container_client
 from publisher_restore_azure.download import chunk_stream
 from publisher_restore_azure.errors import ErrorTranslator, connection_string_secrets
-from publisher_restore_azure.lease import LeaseWatch, hold_lease
+from publisher_restore_azure.lease import LeaseWatch, hold_lease, lease_holder
 from publisher_restore_azure.settings import AzureSettings, parse_settings
 from publisher_restore_azure.upload import no_overwrite_conditions, upload_in_blocks
 
@@ -154,9 +156,21 @@ class AzureBlobStorageProvider(StorageProvider):
         except AzureError as error:
             raise self.errors.error(f"delete {name!r}", error) from None
 
-    def lock(self, name: str, *, timeout: float = 30.0) -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self,
+        name: str,
+        *,
+        timeout: float = 30.0,
+        holder: LockHolder | None = None,
+        on_wait: LockWaitCallback | None = None,
+    ) -> contextlib.AbstractContextManager[None]:
         check_name(name)
-        return self._locked(name, timeout)
+        return self._locked(name, timeout, holder, on_wait)
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        check_name(name)
+        with self.errors.translating(f"look up lock {name!r}"):
+            return lease_holder(self._lock_blob(name))
 
     def ensure_container(self) -> None:
         """Create the container unless this provider already knows it exists."""
@@ -177,15 +191,26 @@ class AzureBlobStorageProvider(StorageProvider):
             self._container_ready = True
 
     @contextlib.contextmanager
-    def _locked(self, name: str, timeout: float) -> Iterator[None]:
-        blob = self.container.get_blob_client(f"{self.root}{LOCKS_DIR}/{name}")
+    def _locked(
+        self,
+        name: str,
+        timeout: float,
+        holder: LockHolder | None,
+        on_wait: LockWaitCallback | None,
+    ) -> Iterator[None]:
+        blob = self._lock_blob(name)
         label = f"lock {name!r} of {self.describe()}"
         self.ensure_container()
         held = contextlib.ExitStack()
         with self.errors.translating(f"take lock {name!r}"), self._noticing_lost_container():
             watch = held.enter_context(
                 hold_lease(
-                    blob, label=label, timeout=timeout, lease_seconds=self.settings.lease_seconds
+                    blob,
+                    label=label,
+                    timeout=timeout,
+                    lease_seconds=self.settings.lease_seconds,
+                    holder=holder,
+                    on_wait=on_wait,
                 )
             )
         with held:
@@ -228,6 +253,9 @@ class AzureBlobStorageProvider(StorageProvider):
                 with self._container_mutex:
                     self._container_ready = False
             raise
+
+    def _lock_blob(self, name: str) -> BlobClient:
+        return self.container.get_blob_client(f"{self.root}{LOCKS_DIR}/{name}")
 
     def _blob(self, name: str) -> BlobClient:
         check_name(name)

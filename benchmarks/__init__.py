@@ -1,0 +1,1 @@
+"""Benchmark scripts and the comparison harness (``python -m benchmarks.harness``); never tests."""
