@@ -188,7 +188,7 @@ class ImportPipeline:
             result.steps = list(self.steps.records)
             return result
         refuse_if_altered(prepared, pack, self.site)
-        with self.env.lock.hold():
+        with self.env.lock.hold(self.kind.value):
             points = RestorePoints(self.env, self.progress)
             points.refuse_if_interrupted()
             refuse_if_target_changed(

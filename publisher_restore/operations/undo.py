@@ -113,7 +113,7 @@ class UndoOperation:
             return result
         record = self.history.get(prepared.undoes)
         context = UndoContext(self.env.site, record, prepared)
-        with self.env.lock.hold(), self.env.lifecycle.undoing(context, result):
+        with self.env.lock.hold("undo"), self.env.lifecycle.undoing(context, result):
             started = datetime.now(UTC)
             done = RestoreOperation(self.env, self.progress).execute(
                 restore, decision, note=f"before undoing {prepared.undoes}"
