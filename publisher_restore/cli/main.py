@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.cli import history, pack, points, publish, restoring
+from publisher_restore.cli import history, pack, points, publish, restoring, serve_api
 from publisher_restore.cli.demo import demo
 from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
 from publisher_restore.cli.output import fail
@@ -47,8 +47,15 @@ def cli(ctx: click.Context, site_dir: Path) -> None:
 
 
 def _add_commands(group: click.Group) -> None:
-    for command in (*points.COMMANDS, *restoring.COMMANDS, *publish.COMMANDS, *pack.COMMANDS,
-                    *history.COMMANDS, demo):  # fmt: skip
+    for command in (
+        *points.COMMANDS,
+        *restoring.COMMANDS,
+        *publish.COMMANDS,
+        *pack.COMMANDS,
+        *history.COMMANDS,
+        *serve_api.COMMANDS,
+        demo,
+    ):
         group.add_command(command)
     try:
         from publisher_restore.cli.analyse import analyse_command

@@ -79,8 +79,14 @@ def export_command(
     manifest = collected.manifest
     if as_json:
         data = manifest.model_dump(mode="json")
-        emit_json({"pack": str(out), "size": out.stat().st_size, "manifest": data,
-                   "notes": collected.notes()})  # fmt: skip
+        emit_json(
+            {
+                "pack": str(out),
+                "size": out.stat().st_size,
+                "manifest": data,
+                "notes": collected.notes(),
+            }
+        )
         return
     for note in collected.notes():
         warn(note)

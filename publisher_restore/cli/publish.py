@@ -122,12 +122,28 @@ def push(
     place = resolve_place(to, state.site_dir)
     if isinstance(place, Path):
         target = Runtime.open(place, state.pm)
-        result = push_to_site(source, target.env, request, answering, who=current_user(),
-                              steps=steps, progress=progress, on_plan=keeper)  # fmt: skip
+        result = push_to_site(
+            source,
+            target.env,
+            request,
+            answering,
+            who=current_user(),
+            steps=steps,
+            progress=progress,
+            on_plan=keeper,
+        )
     else:
         client = PublisherClient(place)
-        result = push_to_server(source, client, request, answering, who=current_user(),
-                                steps=steps, progress=progress, on_plan=keeper)  # fmt: skip
+        result = push_to_server(
+            source,
+            client,
+            request,
+            answering,
+            who=current_user(),
+            steps=steps,
+            progress=progress,
+            on_plan=keeper,
+        )
     finish(result, keeper, as_json)
 
 
@@ -163,12 +179,28 @@ def pull(
     place = resolve_place(from_, state.site_dir)
     if isinstance(place, Path):
         source = Runtime.open(place, state.pm).site
-        result = pull_from_site(source, target, request, answering, who=current_user(),
-                                steps=steps, progress=progress, on_plan=keeper)  # fmt: skip
+        result = pull_from_site(
+            source,
+            target,
+            request,
+            answering,
+            who=current_user(),
+            steps=steps,
+            progress=progress,
+            on_plan=keeper,
+        )
     else:
         pack = RemotePack(PublisherClient(place), request)
-        result = pull_pack(pack, target, request, answering, who=current_user(),
-                           steps=steps, progress=progress, on_plan=keeper)  # fmt: skip
+        result = pull_pack(
+            pack,
+            target,
+            request,
+            answering,
+            who=current_user(),
+            steps=steps,
+            progress=progress,
+            on_plan=keeper,
+        )
     finish(result, keeper, as_json)
 
 

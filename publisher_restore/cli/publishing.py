@@ -141,8 +141,9 @@ class TerminalAsker:
         while True:
             answer = elsewhere()
             if answer is not None:
-                click.echo(f"\nanswered elsewhere by {answer.decided_by}: {answer.choice.value}",
-                           err=True)  # fmt: skip
+                click.echo(
+                    f"\nanswered elsewhere by {answer.decided_by}: {answer.choice.value}", err=True
+                )
                 return answer
             ready, _, _ = select.select([sys.stdin], [], [], POLL_SECONDS)
             if not ready:

@@ -41,8 +41,9 @@ def pull_from_site(
     refuse_same_site(source, target.site)
     progress = progress or SilentProgress()
     pack = SitePack(source, request, progress)
-    return pull_pack(pack, target, request, answering, who=who, steps=steps,
-                     progress=progress, on_plan=on_plan)  # fmt: skip
+    return pull_pack(
+        pack, target, request, answering, who=who, steps=steps, progress=progress, on_plan=on_plan
+    )
 
 
 def pull_pack(

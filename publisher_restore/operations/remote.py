@@ -106,9 +106,13 @@ class PublisherClient:
         }
         headers = {"Content-Type": PACK_MEDIA_TYPE, "Content-Length": str(size)}
         response = self._send(
-            "POST", PUSH_PREPARE, params=params, content=_chunks(pack), body_sha256=digest,
+            "POST",
+            PUSH_PREPARE,
+            params=params,
+            content=_chunks(pack),
+            body_sha256=digest,
             headers=headers,
-        )  # fmt: skip
+        )
         return _parse(response, PrepareResponse, self.label)
 
     def status(self, pending_id: str) -> PendingStatus:
@@ -357,8 +361,9 @@ def push_to_server(
     options = ImportOptions(mirror=request.mirror, media=request.media)
     session = RemoteSession(client, options, who, steps)
     try:
-        return run_publish(SitePack(source, request, progress), session, answering, steps,
-                           on_plan=on_plan)  # fmt: skip
+        return run_publish(
+            SitePack(source, request, progress), session, answering, steps, on_plan=on_plan
+        )
     finally:
         client.close()
 

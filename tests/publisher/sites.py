@@ -64,8 +64,9 @@ def edit_description(site: Path, rel_path: str, text: str) -> None:
     """A harmless edit: the item's Description (or a comment-free attribute change)."""
     path = site / rel_path
     data = path.read_text(encoding="utf-8-sig")
-    changed = re.sub(r"<Description>[^<]*</Description>", f"<Description>{text}</Description>",
-                     data, count=1)  # fmt: skip
+    changed = re.sub(
+        r"<Description>[^<]*</Description>", f"<Description>{text}</Description>", data, count=1
+    )
     if changed == data:
         changed = re.sub(r"<Description\s*/>", f"<Description>{text}</Description>", data, count=1)
     assert changed != data, f"no Description in {rel_path}"

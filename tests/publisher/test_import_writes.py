@@ -98,8 +98,9 @@ def test_a_new_item_whose_file_name_another_item_holds_gets_a_name_of_its_own(
 
     runtime = Runtime.open(target, manager())
     pipeline = ImportPipeline(runtime.env, OperationKind.PUSH, "tester@test")
-    with pipeline.open_pack(SitePack(Site.open(source), PublishRequest()).produce(tmp_path),
-                            ImportOptions()) as pack:  # fmt: skip
+    with pipeline.open_pack(
+        SitePack(Site.open(source), PublishRequest()).produce(tmp_path), ImportOptions()
+    ) as pack:
         prepared = pipeline.prepare(pack, "a test", ImportOptions())
         [change] = [c for c in prepared.items if c.writes != "nothing"]
         assert (
@@ -181,8 +182,9 @@ def test_a_failing_item_does_not_stop_the_rest_unless_stop_on_error(
     runtime = Runtime.open(target, manager())
     pipeline = ImportPipeline(runtime.env, OperationKind.PUSH, "tester@test")
     options = ImportOptions()
-    pack = pipeline.open_pack(SitePack(Site.open(source), PublishRequest()).produce(tmp_path),
-                              options)  # fmt: skip
+    pack = pipeline.open_pack(
+        SitePack(Site.open(source), PublishRequest()).produce(tmp_path), options
+    )
     prepared = pipeline.prepare(pack, "a test", options)
     (target / V17 / "DataTypes" / "Extra").write_text("a file where a folder goes", "utf-8")
 
@@ -206,8 +208,9 @@ def test_a_target_changed_after_prepare_is_refused_and_nothing_is_written(tmp_pa
     edit_description(source, HOME, "Pushed")
     runtime = Runtime.open(target, manager())
     pipeline = ImportPipeline(runtime.env, OperationKind.PUSH, "tester@test")
-    pack = pipeline.open_pack(SitePack(Site.open(source), PublishRequest()).produce(tmp_path),
-                              ImportOptions())  # fmt: skip
+    pack = pipeline.open_pack(
+        SitePack(Site.open(source), PublishRequest()).produce(tmp_path), ImportOptions()
+    )
     prepared = pipeline.prepare(pack, "a test", ImportOptions())
     edit_description(target, f"{V17}/ContentTypes/author.config", "Someone else's edit")
     before = fingerprint(target)

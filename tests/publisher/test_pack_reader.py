@@ -105,8 +105,13 @@ def bomb_member(archive: zipfile.ZipFile) -> None:
 
 def add_bomb(members: dict[str, bytes], manifest: dict[str, object]) -> None:
     digest = hashlib.sha256(bytes(50 * MiB)).hexdigest()
-    entry = {"site_path": "Views/bomb.cshtml", "scope": "views", "path": "files/Views/bomb.cshtml",
-             "size": 50 * MiB, "sha256": digest}  # fmt: skip
+    entry = {
+        "site_path": "Views/bomb.cshtml",
+        "scope": "views",
+        "path": "files/Views/bomb.cshtml",
+        "size": 50 * MiB,
+        "sha256": digest,
+    }
     manifest["files"].append(entry)  # type: ignore[attr-defined]
 
 
@@ -122,9 +127,14 @@ def wrong_folder(members: dict[str, bytes], manifest: dict[str, object]) -> None
 def media_file(members: dict[str, bytes], manifest: dict[str, object]) -> None:
     members["files/wwwroot/media/ab/photo.jpg"] = b"\xff\xd8not really a jpeg"
     manifest["files"].append(  # type: ignore[attr-defined]
-        {"site_path": "wwwroot/media/ab/photo.jpg", "scope": "media",
-         "path": "files/wwwroot/media/ab/photo.jpg", "size": 0, "sha256": "0" * 64}
-    )  # fmt: skip
+        {
+            "site_path": "wwwroot/media/ab/photo.jpg",
+            "scope": "media",
+            "path": "files/wwwroot/media/ab/photo.jpg",
+            "size": 0,
+            "sha256": "0" * 64,
+        }
+    )
     listed(
         manifest, "files/wwwroot/media/ab/photo.jpg", members["files/wwwroot/media/ab/photo.jpg"]
     )
@@ -134,9 +144,14 @@ def scope_lie(members: dict[str, bytes], manifest: dict[str, object]) -> None:
     data = b"{}"
     members["files/appsettings.json"] = data
     manifest["files"].append(  # type: ignore[attr-defined]
-        {"site_path": "appsettings.json", "scope": "static", "path": "files/appsettings.json",
-         "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    )  # fmt: skip
+        {
+            "site_path": "appsettings.json",
+            "scope": "static",
+            "path": "files/appsettings.json",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    )
 
 
 def tampered(members: dict[str, bytes], manifest: dict[str, object]) -> None:

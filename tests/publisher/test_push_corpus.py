@@ -189,9 +189,18 @@ def test_pull_from_a_site_folder_imports_under_this_sites_pull_policy(
     set_publisher(target, Pull="Always", Push="Never")
 
     pulled = run(
-        capsys, "--site", target, "pull", "--from", source, "--item", "ContentType:home",
-        "--no-dependencies", "--no-input", "--json",
-    )  # fmt: skip
+        capsys,
+        "--site",
+        target,
+        "pull",
+        "--from",
+        source,
+        "--item",
+        "ContentType:home",
+        "--no-dependencies",
+        "--no-input",
+        "--json",
+    )
 
     assert pulled.code == 0, pulled.err
     result = pulled.json()["result"]
