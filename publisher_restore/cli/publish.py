@@ -190,7 +190,8 @@ def pull(
             on_plan=keeper,
         )
     else:
-        pack = RemotePack(PublisherClient(place), request)
+        limit = load_publisher_settings(state.site_dir).max_body_bytes
+        pack = RemotePack(PublisherClient(place), request, max_bytes=limit)
         result = pull_pack(
             pack,
             target,

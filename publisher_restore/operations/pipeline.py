@@ -112,10 +112,19 @@ class ImportPipeline:
     def history(self) -> OperationHistory:
         return OperationHistory(self.env.store.provider)
 
-    def open_pack(self, path: Path, options: ImportOptions) -> OpenedPack:
-        """Read a pack with every check, against this target's scope rules and limits."""
+    def open_pack(
+        self, path: Path, options: ImportOptions, *, checked_sha256: str | None = None
+    ) -> OpenedPack:
+        """Read a pack with every check, against this target's scope rules and limits
+        (``checked_sha256``: a pack this site checked at prepare, see ``read_pack``)."""
         limits = PackLimits(max_pack_bytes=self.publisher.max_body_bytes)
-        return read_pack(path, rules=self.site, media=options.media, limits=limits)
+        return read_pack(
+            path,
+            rules=self.site,
+            media=options.media,
+            limits=limits,
+            checked_sha256=checked_sha256,
+        )
 
     def prepare(self, pack: OpenedPack, source: str, options: ImportOptions) -> PreparedImport:
         """The plan of importing ``pack`` here: changes, findings, decision request, token."""

@@ -338,7 +338,10 @@ class RemotePack:
             files=self.request.files,
             media=self.request.media,
         )
-        return self.client.export(request, workdir / PULLED_NAME, max_bytes=self.max_bytes)
+        try:
+            return self.client.export(request, workdir / PULLED_NAME, max_bytes=self.max_bytes)
+        finally:
+            self.client.close()
 
     def notes(self) -> list[str]:
         return list(self._notes)

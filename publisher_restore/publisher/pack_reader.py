@@ -32,7 +32,12 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from publisher_restore.errors import HostileInputError, PackContentError, SiteError
+from publisher_restore.errors import (
+    HostileInputError,
+    ItemParseError,
+    PackContentError,
+    SiteError,
+)
 from publisher_restore.hashing import file_digest
 from publisher_restore.publisher.pack_manifest import (
     MANIFEST_NAME,
@@ -46,13 +51,16 @@ from publisher_restore.publisher.pack_manifest import (
 from publisher_restore.scopes import Scope
 from publisher_restore.usync.folders import HANDLER_FOLDERS, is_handler_folder_name
 from publisher_restore.usync.identity import key_fold
-from publisher_restore.usync.loader import parse_file_bytes
-from publisher_restore.usync.models import EmptyItem, ParseProblem
+from publisher_restore.usync.models import EmptyItem
+from publisher_restore.usync.parsers import PARSERS, parse_element
+from publisher_restore.usync.parsers.common import Element, envelope
 from publisher_restore.usync.sources import MemorySource, SourceFile
+from publisher_restore.usync.xmlsafe import parse_xml
 from publisher_restore.usync.zip_source import DEFAULT_ZIP_LIMITS, ZipLimits, ZipSource, refuse
 
 CHUNK = 1 << 20
 MIB = 1024 * 1024
+EMPTY_ROOT = "Empty"
 _METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 
@@ -123,20 +131,26 @@ def read_pack(
     rules: ScopeRules | None,
     media: bool | None,
     limits: PackLimits = DEFAULT_PACK_LIMITS,
+    checked_sha256: str | None = None,
 ) -> OpenedPack:
     """Open and check a pack (see the module docstring); nothing is written.
 
     ``rules``: the target's scope rules for site files (None: files are not imported, only
     verified, as ``analyse`` does).  ``media``: whether media import was asked for (None:
-    media is not imported either, so it is allowed).
+    media is not imported either, so it is allowed).  ``checked_sha256``: the SHA-256 of
+    the very pack this process checked before (a prepared push executing from the pack it
+    kept): when the file still has it, items are not parsed again; every other check is
+    made again.
     """
     size = _checked_size(path, limits)
+    sha256 = file_digest(path)[1]
+    parse_items = checked_sha256 != sha256
     try:
         source = ZipSource(path, label=path.name, limits=limits.zip)
     except SiteError as error:  # no version folder among the members
         raise HostileInputError(f"{path.name}: not a sync pack ({error})") from None
     try:
-        return _read(path, size, source, rules, media, limits)
+        return _read(path, (size, sha256), source, rules, media, limits, parse_items)
     except BaseException:
         source.close()
         raise
@@ -144,11 +158,12 @@ def read_pack(
 
 def _read(
     path: Path,
-    size: int,
+    digest: tuple[int, str],
     source: ZipSource,
     rules: ScopeRules | None,
     media: bool | None,
     limits: PackLimits,
+    parse_items: bool,
 ) -> OpenedPack:
     infos = {info.filename: info for info in source.members}
     for info in infos.values():
@@ -164,14 +179,14 @@ def _read(
         _check_item_folder(item, prefix)
     for file in manifest.files:
         _check_file_record(file, rules, media, limits, infos[file.path])
-    items = _verified_items(source, manifest)
+    items = _verified_items(source, manifest, parse_items)
     for file in manifest.files:
         for _chunk in _verified_chunks(source, infos[file.path], file.size, file.sha256):
             pass
     return OpenedPack(
         path=path,
-        size=size,
-        sha256=file_digest(path)[1],
+        size=digest[0],
+        sha256=digest[1],
         manifest=manifest,
         items=items,
         prefix=prefix,
@@ -275,7 +290,9 @@ def _check_ratio(info: zipfile.ZipInfo, limits: PackLimits) -> None:
         raise refuse(info.filename, f"compression ratio {ratio:.0f}:1 (a zip bomb)")
 
 
-def _verified_items(source: ZipSource, manifest: PackManifest) -> tuple[SourceFile, ...]:
+def _verified_items(
+    source: ZipSource, manifest: PackManifest, parse_items: bool
+) -> tuple[SourceFile, ...]:
     by_path = {record.path: record for record in manifest.items}
     read = {file.path: file for file in source.files()}
     verified = []
@@ -284,7 +301,8 @@ def _verified_items(source: ZipSource, manifest: PackManifest) -> tuple[SourceFi
         if file is None or not isinstance(file.data, bytes):
             raise refuse(record.path, "not readable as an item member")
         _check_bytes(record.path, file.data, record.size, record.sha256)
-        _check_item(by_path[record.path], file.data)
+        if parse_items:
+            _check_item(by_path[record.path], file.data)
         verified.append(file)
     return tuple(verified)
 
@@ -297,22 +315,39 @@ def _check_bytes(name: str, data: bytes, size: int, sha256: str) -> None:
 
 
 def _check_item(record: PackItem, data: bytes) -> None:
-    parsed = parse_file_bytes(data, record.path)
-    if isinstance(parsed, ParseProblem):
-        where = f" (line {parsed.line})" if parsed.line else ""
-        raise refuse(record.path, f"not a readable uSync item{where}: {parsed.problem}")
-    action = parsed.action.value if isinstance(parsed, EmptyItem) else None
+    """Safe XML (no DTD, no entities), and the identity the manifest claims."""
+    try:
+        root = parse_xml(data, record.path)
+        identity = _identity(root, record.path)
+    except (ItemParseError, HostileInputError, ValidationError) as error:
+        problem = str(error).removeprefix(f"{record.path}: ")
+        raise refuse(record.path, f"not a readable uSync item: {problem}") from None
     claimed = (record.item_type, key_fold(record.key), record.alias, record.action)
-    actual = (parsed.item_type, key_fold(parsed.key), parsed.alias, action)
-    if claimed != actual:
+    if claimed != identity:
         raise refuse(
             record.path,
-            f"holds {_describe(actual)}, the manifest says {_describe(claimed)}",
+            f"holds {_describe(identity)}, the manifest says {_describe(claimed)}",
         )
     folder = record.path.split("/")[2]
     expected = HANDLER_FOLDERS.get(folder)
-    if expected is not None and not isinstance(parsed, EmptyItem) and parsed.item_type != expected:
-        raise refuse(record.path, f"a {parsed.item_type} in the {folder} folder")
+    if expected is not None and identity[3] is None and identity[0] != expected:
+        raise refuse(record.path, f"a {identity[0]} in the {folder} folder")
+
+
+def _identity(root: Element, path: str) -> tuple[str, str | None, str, str | None]:
+    """Type, folded Key, Alias and marker action, as the item's parser reads them.
+
+    The common item families are read from the root's attributes (``envelope``, the
+    parsers' own first step, with uSync's validity rules); markers and legacy or unknown
+    roots go through their parser.
+    """
+    tag = str(root.tag)
+    if tag in PARSERS and tag != EMPTY_ROOT:
+        fields = envelope(root, path)
+        return fields["item_type"], key_fold(fields["key"]), fields["alias"], None
+    parsed = parse_element(root, path)
+    action = parsed.action.value if isinstance(parsed, EmptyItem) else None
+    return parsed.item_type, key_fold(parsed.key), parsed.alias, action
 
 
 def _describe(identity: tuple[str, str | None, str, str | None]) -> str:

@@ -8,6 +8,7 @@ answered in the target's dashboard while the terminal waits.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -15,7 +16,8 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from publisher_restore.errors import PlanOutdatedError
+from publisher_restore import RegisterStorageProvider, hookimpl
+from publisher_restore.errors import PlanOutdatedError, StorageError
 from publisher_restore.operations.answers import Answering, Poll
 from publisher_restore.operations.contexts import PublishOutcome, PublishResult
 from publisher_restore.operations.decisions import Choice, Decision, OperationKind
@@ -27,6 +29,8 @@ from publisher_restore.operations.push import push_to_site
 from publisher_restore.plugin_manager import build_plugin_manager
 from publisher_restore.runtime import Runtime
 from publisher_restore.site import Site
+from publisher_restore.storage.base import ProgressCallback
+from publisher_restore.storage.memory import MemoryStorageProvider
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import EmptyAction, EmptyItem
 from tests.publisher.sites import edit_description, every_file, set_publisher, site_pair
@@ -265,3 +269,53 @@ def test_a_prompt_answered_in_the_targets_dashboard_lets_the_waiting_push_contin
     assert result.decision is not None and result.decision.decided_by == "admin@dashboard"
     assert result.restore_point is None and result.written == 1
     assert pending.listing().waiting == [], "the answered entry is gone once executed"
+
+
+class StorageOutage(MemoryStorageProvider):
+    """A store whose uploads fail (an unreachable storage account), reads and locks work."""
+
+    def put_file(
+        self,
+        name: str,
+        source: Path,
+        *,
+        overwrite: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        raise StorageError(f"{name}: the storage account is unreachable")
+
+
+def test_a_decided_restore_point_that_cannot_be_written_stops_the_push_before_it_writes(
+    tmp_path: Path,
+) -> None:
+    source, target = site_pair(tmp_path)
+    edit_description(source, HOME, "Never written: the point failed")
+    set_publisher(target, Push="Always")
+    settings = target / "appsettings.json"
+    config = json.loads(settings.read_text(encoding="utf-8"))
+    config["uSync"]["Restore"]["Storage"] = {"Outage": {"Account": "unreachable"}}
+    settings.write_text(json.dumps(config), encoding="utf-8")
+    stores: list[StorageOutage] = []
+
+    def open_outage(_request: object) -> StorageOutage:
+        stores.append(StorageOutage())
+        return stores[-1]
+
+    class OutagePlugin:
+        @hookimpl
+        def register_storage_providers(self, register: RegisterStorageProvider) -> None:
+            register("Outage", open_outage)
+
+    pm = manager()
+    pm.register(OutagePlugin())
+    before = fingerprint(target)
+    runtime = Runtime.open(target, pm)
+
+    with pytest.raises(StorageError, match="unreachable"):
+        push_to_site(
+            Site.open(source), runtime.env, PublishRequest(), Answering(), who="tester@test"
+        )
+
+    assert fingerprint(target) == before
+    [store] = stores
+    assert [info.name for info in store.list("operations/")] == []

@@ -226,6 +226,9 @@ def test_a_hostile_pack_is_refused_before_anything_is_written(
 
     with pytest.raises(HostileInputError, match=problem):
         read_pack(pack, rules=Site.open(target), media=False).close()
+    checked_before = hashlib.sha256(good_pack).hexdigest()  # another pack: checked in full
+    with pytest.raises(HostileInputError, match=problem):
+        read_pack(pack, rules=Site.open(target), media=False, checked_sha256=checked_before)
     imported = run(capsys, "--site", target, "pack", "import", pack, "--yes")
 
     assert imported.code == 5, imported.err

@@ -213,7 +213,9 @@ class PublisherApi:
         plan, decision = pending.take(pending_id, PreparedPush)
         try:
             pipeline = self.pipeline(_who(owner) if owner else app_id)
-            with pipeline.open_pack(self.incoming.pack(pending_id), plan.options) as pack:
+            kept = self.incoming.pack(pending_id)
+            checked = plan.inputs.pack_sha256
+            with pipeline.open_pack(kept, plan.options, checked_sha256=checked) as pack:
                 result = pipeline.execute(plan, decision, pack)
         finally:
             self.incoming.discard(pending_id)
