@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from publisher_restore.progress import Progress, SilentProgress
-from publisher_restore.publisher.collect import Collected, collect_pack, parse_specs
+from publisher_restore.publisher.collect import collect_pack, parse_specs
 from publisher_restore.site import Site
 
 PACK_NAME = "collected.usync"
@@ -39,7 +39,7 @@ class SitePack:
     site: Site
     request: PublishRequest
     progress: Progress = field(default_factory=SilentProgress)
-    collected: Collected | None = None
+    _notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -47,7 +47,7 @@ class SitePack:
 
     def produce(self, workdir: Path) -> Path:
         request = self.request
-        self.collected = collect_pack(
+        collected = collect_pack(
             self.site,
             parse_specs(request.items),
             workdir / PACK_NAME,
@@ -56,7 +56,8 @@ class SitePack:
             media=request.media,
             progress=self.progress,
         )
-        return self.collected.path
+        self._notes = collected.notes()  # not the selection: its items are not needed again
+        return collected.path
 
     def notes(self) -> list[str]:
-        return self.collected.notes() if self.collected is not None else []
+        return list(self._notes)
