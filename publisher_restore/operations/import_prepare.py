@@ -411,7 +411,12 @@ class _ItemPlanner:
         except SiteError as error:
             self.notes.append(f"blocked: {error}")
             return change.model_copy(
-                update={"writes": "nothing", "after": None, "note": f"blocked: {error}"}
+                update={
+                    "change": "none",
+                    "writes": "nothing",
+                    "after": None,
+                    "note": f"blocked: {error}",
+                }
             )
         return change
 

@@ -231,3 +231,20 @@ def test_analyse_takes_a_sync_pack_as_its_incoming_side(
     not_a_pack.write_bytes(b"PK\x05\x06" + bytes(18))
     refused = run(capsys, "analyse", "--current", target, "--incoming", not_a_pack)
     assert refused.code == 5 and refused.err.startswith("error: not-a-pack.usync")
+
+
+def test_prompt_with_nobody_to_ask_continues_without_a_point_below_the_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, target = site_pair(tmp_path)
+    edit_description(source, HOME_TYPE, "A harmless edit")
+
+    pushed = run(capsys, "--site", source, "push", "--to", target, "--no-input", "--json")
+
+    assert pushed.code == 0, pushed.err
+    result = pushed.json()["result"]
+    assert isinstance(result, dict)
+    assert result["decision"]["choice"] == "continue"
+    assert result["decision"]["reason"] == "nobody to ask and no finding at or above risky"
+    assert result["restore_point"] is None and restore_points(target) == []
+    assert (target / HOME_TYPE).read_bytes() == (source / HOME_TYPE).read_bytes()
