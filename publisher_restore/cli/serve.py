@@ -52,7 +52,7 @@ def serve(state: CliState, host: str, port: int, as_json: bool) -> None:
         server.refuse_without_password(host)
     sock = server.bind(host, port)
     links = LoginLinks()
-    app = create_app(runtime, settings, links=links)
+    app = create_app(runtime, settings, links=links, allowed_hosts=server.allowed_hosts(host))
     url = server.url_of(sock)
     started: dict[str, object] = {"site": str(site.root), "url": url + "/"}
     if settings.has_password:

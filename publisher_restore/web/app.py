@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from publisher_restore.errors import (
     LockTimeoutError,
@@ -48,8 +49,14 @@ def create_app(
     *,
     links: LoginLinks | None = None,
     routers: Sequence[APIRouter] = (),
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
-    """The server of one site: the dashboard, and ``routers`` beside it (the publisher API)."""
+    """The server of one site: the dashboard, and ``routers`` beside it (the publisher API).
+
+    ``allowed_hosts``: the ``Host`` names requests may carry (others get 400); ``serve``
+    passes the loopback names when it listens on loopback, so a web page that points its
+    own domain at 127.0.0.1 (DNS rebinding) reaches nothing.
+    """
     app = FastAPI(
         title="publisher-restore",
         docs_url=None,
@@ -57,6 +64,8 @@ def create_app(
         openapi_url=None,
     )
     app.state.dashboard = DashboardState(runtime, settings, links or LoginLinks())
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     public, protected = build_routers()

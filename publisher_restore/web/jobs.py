@@ -93,6 +93,11 @@ class Job:
     error: str | None = None
     outdated: bool = False
     guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the job to end; True when it has."""
+        return self.ended.wait(seconds)
 
     def view(self) -> JobView:
         with self.guard:
@@ -197,3 +202,4 @@ def _run(job: Job, work: Work) -> None:
         job.outcome, job.error = outcome, error
         job.state = JobState.FAILED if error else JobState.DONE
         job.finished = datetime.now(UTC)
+    job.ended.set()

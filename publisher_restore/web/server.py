@@ -20,6 +20,8 @@ from publisher_restore.errors import ConfigError
 from publisher_restore.web.settings import PASSWORD_HASH_KEY, PASSWORD_HASH_VARIABLE
 
 LOOPBACK_NAMES = frozenset({"localhost"})
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+"""``Host`` names a loopback server answers to (DNS rebinding reaches nothing)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -30,6 +32,11 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host: str) -> list[str] | None:
+    """The ``Host`` names to accept: loopback names on loopback, anything elsewhere."""
+    return [*LOOPBACK_HOSTS, host.strip("[]")] if is_loopback(host) else None
 
 
 def refuse_without_password(host: str) -> None:

@@ -247,7 +247,7 @@ def test_create_with_media_shows_its_job_in_every_tab_and_survives_a_reload(
     assert isinstance(records, list)
     archived = page.locator("#job-phases li", has_text="Archiving files").inner_text()
     total = sum(int(record["size"]) for record in records)
-    assert f"{len(records)} of {len(records)} files, {human_size(total)}" in archived
+    assert f"Archiving files: {len(records)} files, {human_size(total)}" in archived
     assert total > MEDIA_FILES * MEDIA_FILE_BYTES
 
 
@@ -518,3 +518,23 @@ def test_security_headers(server: Server) -> None:
     assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["cache-control"] == "no-store"
     assert "server" not in response.headers
+    rebound = httpx.get(f"{server.base}/login", headers={"Host": "attacker.example"})
+    assert rebound.status_code == 400  # DNS rebinding: another name for 127.0.0.1 reaches nothing
+    assert httpx.get(f"{server.base}/login", headers={"Host": "localhost"}).status_code == 200
+
+
+def test_an_unreadable_restore_point_is_shown_and_can_be_deleted(
+    page: Page, server: Server, site: Path
+) -> None:
+    broken = site / "uSync/restore/points/20260101T000000000Z-bad000"
+    broken.mkdir(parents=True)
+    (broken / "manifest.json").write_text("{ not json", encoding="utf-8")
+    page.goto(f"{server.base}/")
+    warning = page.locator(".flash-error", has_text="cannot be read")
+    expect(warning).to_contain_text("20260101T000000000Z-bad000")
+    shot(page, "25-unreadable-restore-point")
+    warning.get_by_role("button", name=re.compile("Delete the unreadable")).click()
+    deleted = page.locator(".flash-ok")
+    expect(deleted).to_contain_text("Deleted restore point 20260101T000000000Z-bad000")
+    expect(page.locator(".flash-error")).to_have_count(0)
+    assert not broken.exists()

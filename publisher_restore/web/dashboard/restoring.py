@@ -19,6 +19,8 @@ from publisher_restore.web.jobs import JobOutcome
 
 router = APIRouter()
 State = Annotated[DashboardState, Depends(dashboard_state)]
+QUICK_CHECK_SECONDS = 2.0
+"""A check done within this time opens at once; a longer one shows its job's progress."""
 
 
 class BadSelection(ValueError):
@@ -45,6 +47,9 @@ def start_check(point_id: str, state: State, session: SignedIn) -> Response:
         )
 
     job = state.jobs.start("check", title, work, None if point_id == LATEST else point_id)
+    view = job.view() if job.wait(QUICK_CHECK_SECONDS) else None
+    if view is not None and view.next_url:
+        return RedirectResponse(view.next_url, status_code=303)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -235,9 +235,9 @@
       } catch (error) {
         // Try again.
       }
-      window.setTimeout(poll, 500);
+      window.setTimeout(poll, 400);
     }
-    window.setTimeout(poll, 300);
+    window.setTimeout(poll, 150);
   }
 
   // The check page: tick boxes per change and per group, a live count, a compact submit.
