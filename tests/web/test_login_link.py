@@ -87,6 +87,18 @@ def test_without_a_password_it_refuses_to_listen_beyond_loopback(site: Path) -> 
     assert len(refused.stderr.strip().splitlines()) == 1 and refused.stdout == ""
 
 
+def test_serve_refuses_a_folder_that_is_not_a_site_before_listening(tmp_path: Path) -> None:
+    refused = subprocess.run(
+        cli_command(tmp_path / "nowhere", "serve", "--port", "0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert refused.returncode == 3
+    assert refused.stderr == f"error: {tmp_path / 'nowhere'}: site folder does not exist\n"
+
+
 def test_a_password_that_is_not_a_hash_is_refused_without_showing_it(site: Path) -> None:
     secret = "my-plain-password-123"
     refused = subprocess.run(
