@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.cli import points, restoring
+from publisher_restore.cli import points, restoring, serve
 from publisher_restore.cli.demo import demo
 from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
 from publisher_restore.cli.output import fail
@@ -46,7 +46,7 @@ def cli(ctx: click.Context, site_dir: Path) -> None:
 
 
 def _add_commands(group: click.Group) -> None:
-    for command in (*points.COMMANDS, *restoring.COMMANDS, demo):
+    for command in (*points.COMMANDS, *restoring.COMMANDS, *serve.COMMANDS, demo):
         group.add_command(command)
     try:
         from publisher_restore.cli.analyse import analyse_command
