@@ -97,7 +97,7 @@ def serve(site: Path) -> tuple[subprocess.Popen[bytes], str]:
     text = b""
     while not text.rstrip().endswith(b"}"):
         text += process.stdout.readline()
-    return process, json.loads(text)["url"]
+    return process, json.loads(text)["url"].rstrip("/")
 
 
 def http_run(source: Path, target_template: Path, work: Path) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.cli import history, pack, points, publish, restoring, serve_api
+from publisher_restore.cli import history, pack, points, publish, restoring, serve
 from publisher_restore.cli.demo import demo
 from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
 from publisher_restore.cli.output import fail
@@ -53,7 +53,7 @@ def _add_commands(group: click.Group) -> None:
         *publish.COMMANDS,
         *pack.COMMANDS,
         *history.COMMANDS,
-        *serve_api.COMMANDS,
+        *serve.COMMANDS,
         demo,
     ):
         group.add_command(command)

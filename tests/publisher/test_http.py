@@ -41,7 +41,9 @@ from publisher_restore.publisher.collect import collect_pack
 from publisher_restore.publisher.settings import ServerSettings
 from publisher_restore.runtime import Runtime
 from publisher_restore.site import Site
-from publisher_restore.web.publisher_api.app import create_publisher_app
+from publisher_restore.web.app import create_app
+from publisher_restore.web.publisher_api import build_router
+from publisher_restore.web.settings import DashboardSettings
 from tests.conftest import copy_site
 from tests.publisher.sites import (
     ARTICLE_CONTROLS,
@@ -102,7 +104,9 @@ def serve(root: Path) -> Served:
         line = process.stdout.readline()
         assert line, f"serve stopped: {log.read_text()}"
         text += line
-    return Served(root, json.loads(text)["url"], process, log)
+    started = json.loads(text)
+    assert started["publisher_api"] == started["url"] + "api/publisher"
+    return Served(root, started["url"].rstrip("/"), process, log)
 
 
 @dataclass
@@ -351,7 +355,8 @@ def clocked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcess]:
     set_publisher(root, Clients={"site-a": {"AppKey": app_key, "Allow": ["Push"]}})
     clock = Clock()
     runtime = Runtime.open(root, build_plugin_manager(load_entry_points=False))
-    app = create_publisher_app(runtime, clock=clock)
+    routers = [build_router(runtime, clock=clock)]
+    app = create_app(runtime, DashboardSettings(), routers=routers, allowed_hosts=["127.0.0.1"])
     sock = socket.create_server(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

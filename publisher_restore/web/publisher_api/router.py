@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -91,14 +92,22 @@ class PublisherApi:
     def __init__(self, runtime: Runtime, *, clock: Clock | None = None) -> None:
         self.runtime = runtime
         self.settings: PublisherSettings = load_publisher_settings(runtime.site.root)
-        nonces = SqliteNonceStore.in_state_dir(runtime.site.state_dir)
-        self.guard = SignedRequests(
-            RequestVerifier(
-                self.settings.clients, nonces, max_body_bytes=self.settings.max_body_bytes
-            )
-        )
         self.clock = clock
         self.incoming = IncomingPacks(runtime.env.state_dir)
+        self._guard: SignedRequests | None = None
+        self._guard_lock = threading.Lock()
+
+    @property
+    def guard(self) -> SignedRequests:
+        """The HMAC guard, with its nonce store made on the first request (a site served
+        only for its dashboard gets no nonce file)."""
+        with self._guard_lock:
+            if self._guard is None:
+                nonces = SqliteNonceStore.in_state_dir(self.runtime.site.state_dir)
+                limit = self.settings.max_body_bytes
+                verifier = RequestVerifier(self.settings.clients, nonces, max_body_bytes=limit)
+                self._guard = SignedRequests(verifier)
+            return self._guard
 
     def pending(self) -> PendingPlans:
         expiry = self.settings.pending_for
