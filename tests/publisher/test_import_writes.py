@@ -319,3 +319,34 @@ def test_a_decided_restore_point_that_cannot_be_written_stops_the_push_before_it
     assert fingerprint(target) == before
     [store] = stores
     assert [info.name for info in store.list("operations/")] == []
+
+
+def test_undo_deletes_what_the_operation_created_and_puts_back_what_it_replaced(
+    tmp_path: Path,
+) -> None:
+    from publisher_restore.operations.undo import UndoOperation
+
+    source, target = site_pair(tmp_path)
+    created = f"{V17}/DataTypes/Brand.config"
+    text = (source / COLOR).read_text(encoding="utf-8-sig")
+    text = text.replace(COLOR_KEY, "5ea7c1a5-0000-4000-8000-0000000b0a7d")
+    (source / created).write_text("\ufeff" + text.replace('"Approved Color"', '"Brand"'), "utf-8")
+    (source / "Views" / "brand.cshtml").write_text("<p>brand</p>\n", encoding="utf-8")
+    (source / "Views" / "home.cshtml").write_text("<h1>pushed home</h1>\n", encoding="utf-8")
+    before = fingerprint(target)
+    pushed = push(source, target, PublishRequest(files=True))
+    assert pushed.operation_id is not None and pushed.restore_point is not None
+    assert {c.path: c.change for c in pushed.changes} == {
+        created: "create",
+        "Views/brand.cshtml": "create",
+        "Views/home.cshtml": "update",
+    }
+
+    runtime = Runtime.open(target, manager())
+    undo = UndoOperation(runtime.env, "tester@test")
+    prepared = undo.prepare(pushed.operation_id)
+    assert sorted(prepared.selected) == sorted(c.path for c in pushed.changes)
+    result = undo.execute(prepared, undo.decide(prepared))
+
+    assert (result.written, result.deleted) == (1, 2)
+    assert fingerprint(target) == before
