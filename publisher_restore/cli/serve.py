@@ -1,4 +1,5 @@
-"""``serve``: the site's web server (the restore dashboard); ``dashboard hash-password``.
+"""``serve``: the site's web server (the restore dashboard and the publisher API);
+``dashboard hash-password``.
 
 The web stack is imported when a command needs it, so other commands start as fast as
 before.
@@ -35,13 +36,16 @@ class PasswordRefused(PublisherRestoreError):
 @json_option
 @click.pass_obj
 def serve(state: CliState, host: str, port: int, as_json: bool) -> None:
-    """Serve the restore dashboard of the --site folder until Ctrl+C.
+    """Serve the restore dashboard and the publisher API of the --site folder until Ctrl+C.
 
     Sign-in: the password hash in uSync:Restore:Dashboard:PasswordHash; without one,
-    a one-time link printed here, and only on a loopback address.
+    a one-time link printed here, and only on a loopback address.  The publisher API
+    (/api/publisher/, push and pull from other sites) takes only requests signed by a
+    client of uSync:Restore:Publisher:Clients.
     """
     from publisher_restore.web import server
     from publisher_restore.web.app import create_app
+    from publisher_restore.web.publisher_api import build_router
     from publisher_restore.web.security.login_links import LINK_MINUTES, LoginLinks
     from publisher_restore.web.settings import load_dashboard_settings
 
@@ -52,9 +56,19 @@ def serve(state: CliState, host: str, port: int, as_json: bool) -> None:
         server.refuse_without_password(host)
     sock = server.bind(host, port)
     links = LoginLinks()
-    app = create_app(runtime, settings, links=links, allowed_hosts=server.allowed_hosts(host))
+    app = create_app(
+        runtime,
+        settings,
+        links=links,
+        routers=[build_router(runtime)],
+        allowed_hosts=server.allowed_hosts(host),
+    )
     url = server.url_of(sock)
-    started: dict[str, object] = {"site": str(site.root), "url": url + "/"}
+    started: dict[str, object] = {
+        "site": str(site.root),
+        "url": url + "/",
+        "publisher_api": f"{url}/api/publisher",
+    }
     if settings.has_password:
         started["sign_in"] = "password"
         click.echo(

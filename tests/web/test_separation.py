@@ -1,7 +1,7 @@
-"""The dashboard's session and a router mounted beside it (the publisher API) never open each other.
+"""The dashboard's session and the publisher API mounted beside it never open each other.
 
-The publisher API is not built yet; this test mounts a router the way ``web/__init__.py``
-tells its author to, authenticated with the real HMAC verifier of ``publisher.auth``.
+The app is the one ``serve`` builds: the dashboard with the real publisher API router
+(``web.publisher_api.build_router``, its own HMAC guard) beside it.
 """
 
 from __future__ import annotations
@@ -13,48 +13,24 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from publisher_restore.plugin_manager import build_plugin_manager
-from publisher_restore.publisher.auth import (
-    Operation,
-    RequestRefused,
-    RequestVerifier,
-    VerifiedRequest,
-    request_target,
-    sign_request,
-)
-from publisher_restore.publisher.nonces import SqliteNonceStore
-from publisher_restore.publisher.settings import ClientSettings
+from publisher_restore.publisher.auth import sign_request
 from publisher_restore.runtime import Runtime
 from publisher_restore.web.app import create_app
+from publisher_restore.web.publisher_api import build_router
 from publisher_restore.web.security.passwords import hash_password
 from publisher_restore.web.settings import DashboardSettings
+from tests.operations.helpers import set_restore_settings
 from tests.web.helpers import serving_in_thread
 
 KEY = "a-client-key-that-is-long-enough-0123456789"
 PASSWORD = "separation test password"
 API = "/api/publisher/"
-PING = f"{API}v1/ping"
+PING = f"{API}pending/{'0' * 32}"
 PUBLIC = re.compile(r"^/(login|login/once|static)(/|$)")
-
-
-def publisher_router(verifier: RequestVerifier) -> APIRouter:
-    router = APIRouter(prefix="/api/publisher/v1")
-
-    def signed(request: Request) -> VerifiedRequest:
-        try:
-            target = request_target(str(request.url))
-            return verifier.verify(request.method, target, request.headers, b"", Operation.PUSH)
-        except RequestRefused as refused:
-            raise HTTPException(refused.http_status, str(refused)) from None
-
-    @router.get("/ping", dependencies=[])
-    def ping(verified: VerifiedRequest = Depends(signed)) -> dict[str, str]:  # noqa: B008
-        return {"app_id": verified.app_id}
-
-    return router
 
 
 @dataclass
@@ -65,16 +41,11 @@ class Served:
 
 @pytest.fixture
 def served(sample_site: Path, tmp_path: Path) -> Iterator[Served]:
+    clients = {"dev-site": {"AppKey": KEY, "Allow": ["Push"]}}
+    set_restore_settings(sample_site, Publisher={"Clients": clients})
     runtime = Runtime.open(sample_site, build_plugin_manager(load_entry_points=False))
-    clients = {
-        "dev-site": ClientSettings(
-            app_id="dev-site", app_key=SecretStr(KEY), allow=frozenset({Operation.PUSH})
-        )
-    }
-    nonces = SqliteNonceStore.in_state_dir(tmp_path / ".state")
-    verifier = RequestVerifier(clients, nonces, max_body_bytes=1024)
     settings = DashboardSettings(password_hash=SecretStr(hash_password(PASSWORD)))
-    app = create_app(runtime, settings, routers=[publisher_router(verifier)])
+    app = create_app(runtime, settings, routers=[build_router(runtime)])
     with serving_in_thread(app) as url, httpx.Client(base_url=url) as http:
         yield Served(app, http)
 
@@ -100,9 +71,9 @@ def test_a_dashboard_session_does_not_open_the_publisher_api(served: Served) -> 
     sign_in(client)
     assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
     refused = client.get(PING)
-    assert refused.status_code in (400, 401) and "missing" in refused.json()["detail"]
+    assert refused.status_code == 401 and refused.json()["reason"] == "missing-header"
     allowed = client.get(PING, headers=signed_headers("GET", PING))
-    assert allowed.status_code == 200 and allowed.json() == {"app_id": "dev-site"}
+    assert allowed.status_code == 200 and allowed.json()["state"] == "gone"
 
 
 def test_a_publisher_signature_does_not_open_the_dashboard(
@@ -128,7 +99,7 @@ def test_every_dashboard_route_needs_a_session_and_every_write_a_csrf_token(
     dashboard = {
         p: ops for p, ops in paths.items() if not PUBLIC.match(p) and not p.startswith(API)
     }
-    assert PING in paths
+    assert f"{API}pending/{{pending_id}}" in paths and f"{API}push/prepare" in paths
     assert len(dashboard) >= 15
     client = served.http
     urls = [(method, _url(path)) for path, ops in dashboard.items() for method in ops]
