@@ -368,12 +368,13 @@ def push_with(
 ) -> PublishResult:
     from publisher_restore.operations.answers import Answering
     from publisher_restore.operations.pack_sources import PublishRequest
+    from publisher_restore.operations.pipeline import PublishRun
     from publisher_restore.operations.push import push_to_site
     from publisher_restore.site import Site
 
     env = Runtime.open(target, pm).env
     return push_to_site(
-        Site.open(source), env, PublishRequest(), Answering(yes=yes), who="tester@test"
+        Site.open(source), env, PublishRequest(), PublishRun(Answering(yes=yes), "tester@test")
     )
 
 
@@ -402,6 +403,7 @@ def test_before_push_before_import_operation_recorded_after_push_after_import_in
 def test_before_pull_and_after_pull_fire_on_the_pulling_site(tmp_path: Path) -> None:
     from publisher_restore.operations.answers import Answering
     from publisher_restore.operations.pack_sources import PublishRequest
+    from publisher_restore.operations.pipeline import PublishRun
     from publisher_restore.operations.pull import pull_from_site
     from publisher_restore.site import Site
 
@@ -409,7 +411,7 @@ def test_before_pull_and_after_pull_fire_on_the_pulling_site(tmp_path: Path) -> 
     recorder = Recorder()
     env = Runtime.open(target, manager_with(recorder)).env
     result = pull_from_site(
-        Site.open(source), env, PublishRequest(), Answering(yes=True), who="tester@test"
+        Site.open(source), env, PublishRequest(), PublishRun(Answering(yes=True), "tester@test")
     )
     assert result.operation is OperationKind.PULL and result.written == 1
     assert recorder.names()[:2] == ["before_pull", "before_import"]

@@ -14,18 +14,10 @@ from publisher_restore.cli.output import (
     progress_for,
     warn,
 )
-from publisher_restore.cli.publishing import (
-    PlanKeeper,
-    answering_for,
-    decision_options,
-    finish,
-    step_listener,
-)
+from publisher_restore.cli.publishing import decision_options, finish, publish_run
 from publisher_restore.cli.state import CliState
-from publisher_restore.operations.history import current_user
 from publisher_restore.operations.import_plan import ImportOptions
 from publisher_restore.operations.pack_import import import_pack
-from publisher_restore.operations.steps import Steps
 from publisher_restore.publisher.collect import collect_pack, parse_specs
 
 
@@ -122,18 +114,9 @@ def import_command(
 
     Exit 13 when a decision is needed and nobody can answer it; 5 for a hostile pack.
     """
-    steps = Steps(step_listener(as_json))
-    keeper = PlanKeeper(as_json)
-    result = import_pack(
-        pack,
-        state.runtime.env,
-        ImportOptions(mirror=mirror, media=media),
-        answering_for(yes, no_input),
-        who=current_user(),
-        steps=steps,
-        progress=progress_for(as_json),
-        on_plan=keeper,
-    )
+    run, keeper = publish_run(yes, no_input, as_json)
+    options = ImportOptions(mirror=mirror, media=media)
+    result = import_pack(pack, state.runtime.env, options, run)
     finish(result, keeper, as_json)
 
 

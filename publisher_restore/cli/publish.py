@@ -14,22 +14,14 @@ from typing import Any
 
 import click
 
-from publisher_restore.cli.output import json_option, progress_for
-from publisher_restore.cli.publishing import (
-    PlanKeeper,
-    answering_for,
-    decision_options,
-    finish,
-    step_listener,
-)
+from publisher_restore.cli.output import json_option
+from publisher_restore.cli.publishing import decision_options, finish, publish_run
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import ConfigError
-from publisher_restore.operations.history import current_user
 from publisher_restore.operations.pack_sources import PublishRequest
 from publisher_restore.operations.pull import pull_from_site, pull_pack
 from publisher_restore.operations.push import push_to_site
 from publisher_restore.operations.remote import PublisherClient, RemotePack, push_to_server
-from publisher_restore.operations.steps import Steps
 from publisher_restore.publisher.settings import ServerSettings, load_publisher_settings
 from publisher_restore.runtime import Runtime
 
@@ -115,35 +107,12 @@ def push(
     """
     source = state.runtime.site
     request = publish_request(items, files, media, mirror, no_dependencies)
-    steps = Steps(step_listener(as_json))
-    progress = progress_for(as_json)
-    answering = answering_for(yes, no_input)
-    keeper = PlanKeeper(as_json)
+    run, keeper = publish_run(yes, no_input, as_json)
     place = resolve_place(to, state.site_dir)
     if isinstance(place, Path):
-        target = Runtime.open(place, state.pm)
-        result = push_to_site(
-            source,
-            target.env,
-            request,
-            answering,
-            who=current_user(),
-            steps=steps,
-            progress=progress,
-            on_plan=keeper,
-        )
+        result = push_to_site(source, Runtime.open(place, state.pm).env, request, run)
     else:
-        client = PublisherClient(place)
-        result = push_to_server(
-            source,
-            client,
-            request,
-            answering,
-            who=current_user(),
-            steps=steps,
-            progress=progress,
-            on_plan=keeper,
-        )
+        result = push_to_server(source, PublisherClient(place), request, run)
     finish(result, keeper, as_json)
 
 
@@ -171,37 +140,15 @@ def pull(
     Exit 13 when a decision is needed and nobody can answer it.
     """
     request = publish_request(items, files, media, mirror, no_dependencies)
-    steps = Steps(step_listener(as_json))
-    progress = progress_for(as_json)
-    answering = answering_for(yes, no_input)
-    keeper = PlanKeeper(as_json)
+    run, keeper = publish_run(yes, no_input, as_json)
     target = state.runtime.env
     place = resolve_place(from_, state.site_dir)
     if isinstance(place, Path):
-        source = Runtime.open(place, state.pm).site
-        result = pull_from_site(
-            source,
-            target,
-            request,
-            answering,
-            who=current_user(),
-            steps=steps,
-            progress=progress,
-            on_plan=keeper,
-        )
+        result = pull_from_site(Runtime.open(place, state.pm).site, target, request, run)
     else:
         limit = load_publisher_settings(state.site_dir).max_body_bytes
         pack = RemotePack(PublisherClient(place), request, max_bytes=limit)
-        result = pull_pack(
-            pack,
-            target,
-            request,
-            answering,
-            who=current_user(),
-            steps=steps,
-            progress=progress,
-            on_plan=keeper,
-        )
+        result = pull_pack(pack, target, request, run)
     finish(result, keeper, as_json)
 
 

@@ -17,14 +17,15 @@ from typing import Any
 
 import click
 
-from publisher_restore.cli.output import emit_json, on_terminal, plural
+from publisher_restore.cli.output import emit_json, on_terminal, plural, progress_for
 from publisher_restore.errors import PublisherRestoreError
 from publisher_restore.operations.answers import Answering, Poll
 from publisher_restore.operations.contexts import PublishOutcome, PublishResult
 from publisher_restore.operations.decisions import Choice, Decision
 from publisher_restore.operations.history import current_user
 from publisher_restore.operations.import_plan import PreparedImport
-from publisher_restore.operations.steps import StepRecord
+from publisher_restore.operations.pipeline import PublishRun
+from publisher_restore.operations.steps import StepRecord, Steps
 
 POLL_SECONDS = 0.5
 DETAIL_WIDTH = 100
@@ -171,6 +172,19 @@ class PlanKeeper:
         self.plan = prepared
         if not self.as_json:
             print_plan(prepared)
+
+
+def publish_run(yes: bool, no_input: bool, as_json: bool) -> tuple[PublishRun, PlanKeeper]:
+    """The run of one push, pull or import from this terminal, and what keeps its plan."""
+    keeper = PlanKeeper(as_json)
+    run = PublishRun(
+        answering=answering_for(yes, no_input),
+        who=current_user(),
+        steps=Steps(step_listener(as_json)),
+        progress=progress_for(as_json),
+        on_plan=keeper,
+    )
+    return run, keeper
 
 
 def finish(result: PublishResult, keeper: PlanKeeper, as_json: bool) -> None:

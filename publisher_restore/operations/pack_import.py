@@ -9,37 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher_restore.operations.answers import Answering
 from publisher_restore.operations.contexts import PublishResult
 from publisher_restore.operations.decisions import OperationKind
 from publisher_restore.operations.environment import SiteEnvironment
 from publisher_restore.operations.import_plan import ImportOptions
 from publisher_restore.operations.pipeline import (
     FilePack,
-    ImportPipeline,
     LocalSession,
-    PlanListener,
+    PublishRun,
     run_publish,
 )
-from publisher_restore.operations.steps import Steps
-from publisher_restore.progress import Progress, SilentProgress
 
 
 def import_pack(
-    path: Path,
-    target: SiteEnvironment,
-    options: ImportOptions,
-    answering: Answering,
-    *,
-    who: str,
-    steps: Steps | None = None,
-    progress: Progress | None = None,
-    on_plan: PlanListener | None = None,
+    path: Path, target: SiteEnvironment, options: ImportOptions, run: PublishRun
 ) -> PublishResult:
     """Import the pack at ``path`` into ``target``."""
-    steps = steps or Steps()
-    pipeline = ImportPipeline(
-        target, OperationKind.IMPORT, who, steps, progress or SilentProgress()
-    )
-    session = LocalSession(pipeline, options)
-    return run_publish(FilePack(path), session, answering, steps, on_plan=on_plan)
+    session = LocalSession(run.pipeline(target, OperationKind.IMPORT), options)
+    return run_publish(FilePack(path), session, run)

@@ -455,15 +455,9 @@ class LocalSession:
             self._pending_id = None
 
 
-def run_publish(
-    pack_source: PackSource,
-    session: TargetSession,
-    answering: Answering,
-    steps: Steps,
-    *,
-    on_plan: PlanListener | None = None,
-) -> PublishResult:
-    """Collect, prepare, decide and execute one operation; steps are recorded in ``steps``."""
+def run_publish(pack_source: PackSource, session: TargetSession, run: PublishRun) -> PublishResult:
+    """Collect, prepare, decide and execute one operation; steps are recorded in ``run``."""
+    steps = run.steps
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
         try:
             with steps.run(StepName.COLLECT, where="source") as step:
@@ -473,10 +467,10 @@ def run_publish(
                 prepared, decision = session.prepare(pack, pack_source.label)
                 prepared.notes[:0] = pack_source.notes()
                 step.detail = _prepare_detail(prepared)
-            if on_plan is not None:
-                on_plan(prepared)
+            if run.on_plan is not None:
+                run.on_plan(prepared)
             with steps.run(StepName.DECIDE) as step:
-                decision = resolve(decision, prepared, answering, session)
+                decision = resolve(decision, prepared, run.answering, session)
                 step.detail = f"{decision.choice.value}, by {decision.decided_by}"
                 if decision.reason:
                     step.detail += f": {decision.reason}"
@@ -494,6 +488,21 @@ class PlanListener(Protocol):
     """Shown the plan once prepared (the CLI prints it before asking)."""
 
     def __call__(self, prepared: PreparedImport) -> None: ...
+
+
+@dataclass(frozen=True)
+class PublishRun:
+    """How one push, pull or import is run: who asks, who answers, where it reports."""
+
+    answering: Answering
+    who: str
+    steps: Steps = field(default_factory=Steps)
+    progress: Progress = field(default_factory=SilentProgress)
+    on_plan: PlanListener | None = None
+
+    def pipeline(self, target: SiteEnvironment, kind: OperationKind) -> ImportPipeline:
+        """The target side of this run, as ``kind``."""
+        return ImportPipeline(target, kind, self.who, self.steps, self.progress)
 
 
 def _prepare_detail(prepared: PreparedImport) -> str:

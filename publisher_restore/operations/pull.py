@@ -7,58 +7,35 @@ here, exactly as a push into this site would be.
 
 from __future__ import annotations
 
-from publisher_restore.operations.answers import Answering
 from publisher_restore.operations.contexts import PublishResult
 from publisher_restore.operations.decisions import OperationKind
 from publisher_restore.operations.environment import SiteEnvironment
 from publisher_restore.operations.import_plan import ImportOptions
 from publisher_restore.operations.pack_sources import PublishRequest, SitePack
 from publisher_restore.operations.pipeline import (
-    ImportPipeline,
     LocalSession,
     PackSource,
-    PlanListener,
+    PublishRun,
     run_publish,
 )
 from publisher_restore.operations.push import refuse_same_site
-from publisher_restore.operations.steps import Steps
-from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.site import Site
 
 
 def pull_from_site(
-    source: Site,
-    target: SiteEnvironment,
-    request: PublishRequest,
-    answering: Answering,
-    *,
-    who: str,
-    steps: Steps | None = None,
-    progress: Progress | None = None,
-    on_plan: PlanListener | None = None,
+    source: Site, target: SiteEnvironment, request: PublishRequest, run: PublishRun
 ) -> PublishResult:
     """Pull ``request`` from the site folder ``source`` into ``target`` (this site)."""
     refuse_same_site(source, target.site)
-    progress = progress or SilentProgress()
-    pack = SitePack(source, request, progress)
-    return pull_pack(
-        pack, target, request, answering, who=who, steps=steps, progress=progress, on_plan=on_plan
-    )
+    return pull_pack(SitePack(source, request, run.progress), target, request, run)
 
 
 def pull_pack(
-    pack: PackSource,
-    target: SiteEnvironment,
-    request: PublishRequest,
-    answering: Answering,
-    *,
-    who: str,
-    steps: Steps | None = None,
-    progress: Progress | None = None,
-    on_plan: PlanListener | None = None,
+    pack: PackSource, target: SiteEnvironment, request: PublishRequest, run: PublishRun
 ) -> PublishResult:
     """Import a pulled pack (from a folder or a server) into ``target`` as a pull."""
-    steps = steps or Steps()
-    pipeline = ImportPipeline(target, OperationKind.PULL, who, steps, progress or SilentProgress())
-    session = LocalSession(pipeline, ImportOptions(mirror=request.mirror, media=request.media))
-    return run_publish(pack, session, answering, steps, on_plan=on_plan)
+    session = LocalSession(
+        run.pipeline(target, OperationKind.PULL),
+        ImportOptions(mirror=request.mirror, media=request.media),
+    )
+    return run_publish(pack, session, run)

@@ -27,12 +27,11 @@ from publisher_restore.errors import (
     PlanOutdatedError,
     PublisherRestoreError,
 )
-from publisher_restore.operations.answers import Answering
 from publisher_restore.operations.contexts import PublishResult
 from publisher_restore.operations.decisions import Decision
 from publisher_restore.operations.import_plan import ImportOptions, PreparedImport
 from publisher_restore.operations.pack_sources import PublishRequest, SitePack
-from publisher_restore.operations.pipeline import PlanListener, run_publish
+from publisher_restore.operations.pipeline import PublishRun, run_publish
 from publisher_restore.operations.remote_protocol import (
     PACK_MEDIA_TYPE,
     PULL_EXPORT,
@@ -46,7 +45,6 @@ from publisher_restore.operations.remote_protocol import (
     pending_path,
 )
 from publisher_restore.operations.steps import Steps
-from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.publisher.auth import sign_request
 from publisher_restore.publisher.settings import MIB, ServerSettings
 from publisher_restore.site import Site
@@ -348,25 +346,13 @@ class RemotePack:
 
 
 def push_to_server(
-    source: Site,
-    client: PublisherClient,
-    request: PublishRequest,
-    answering: Answering,
-    *,
-    who: str,
-    steps: Steps | None = None,
-    progress: Progress | None = None,
-    on_plan: PlanListener | None = None,
+    source: Site, client: PublisherClient, request: PublishRequest, run: PublishRun
 ) -> PublishResult:
     """Push ``request`` from ``source`` to the server ``client`` talks to."""
-    steps = steps or Steps()
-    progress = progress or SilentProgress()
     options = ImportOptions(mirror=request.mirror, media=request.media)
-    session = RemoteSession(client, options, who, steps)
+    session = RemoteSession(client, options, run.who, run.steps)
     try:
-        return run_publish(
-            SitePack(source, request, progress), session, answering, steps, on_plan=on_plan
-        )
+        return run_publish(SitePack(source, request, run.progress), session, run)
     finally:
         client.close()
 

@@ -24,7 +24,7 @@ from publisher_restore.operations.decisions import Choice, Decision, OperationKi
 from publisher_restore.operations.import_plan import ImportOptions, PreparedImport
 from publisher_restore.operations.pack_sources import PublishRequest, SitePack
 from publisher_restore.operations.pending import PendingPlans
-from publisher_restore.operations.pipeline import ImportPipeline
+from publisher_restore.operations.pipeline import ImportPipeline, PublishRun
 from publisher_restore.operations.push import push_to_site
 from publisher_restore.plugin_manager import build_plugin_manager
 from publisher_restore.runtime import Runtime
@@ -58,8 +58,7 @@ def push(
         Site.open(source),
         runtime.env,
         request or PublishRequest(),
-        answering or Answering(yes=True),
-        who="tester@test",
+        PublishRun(answering or Answering(yes=True), who="tester@test"),
     )
 
 
@@ -313,7 +312,7 @@ def test_a_decided_restore_point_that_cannot_be_written_stops_the_push_before_it
 
     with pytest.raises(StorageError, match="unreachable"):
         push_to_site(
-            Site.open(source), runtime.env, PublishRequest(), Answering(), who="tester@test"
+            Site.open(source), runtime.env, PublishRequest(), PublishRun(Answering(), "tester@test")
         )
 
     assert fingerprint(target) == before
