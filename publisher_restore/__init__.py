@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from publisher_restore.hookspecs import hookimpl
     from publisher_restore.operations.contexts import (
         DecisionContext,
+        PublishContext,
+        PublishOutcome,
+        PublishResult,
         RegisterAnalyserRule,
         RegisterStorageProvider,
         RestoreContext,
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
         DecisionRequest,
         OperationKind,
     )
+    from publisher_restore.operations.history import OperationRecord
+    from publisher_restore.operations.undo_plan import UndoContext, UndoResult
     from publisher_restore.restore.manifest import Manifest
 
 _EXPORTS = {
@@ -39,6 +44,12 @@ _EXPORTS = {
     "RegisterStorageProvider": "publisher_restore.operations.contexts",
     "RestoreContext": "publisher_restore.operations.contexts",
     "RestoreResult": "publisher_restore.operations.contexts",
+    "PublishContext": "publisher_restore.operations.contexts",
+    "PublishOutcome": "publisher_restore.operations.contexts",
+    "PublishResult": "publisher_restore.operations.contexts",
+    "OperationRecord": "publisher_restore.operations.history",
+    "UndoContext": "publisher_restore.operations.undo_plan",
+    "UndoResult": "publisher_restore.operations.undo_plan",
     "Choice": "publisher_restore.operations.decisions",
     "Decision": "publisher_restore.operations.decisions",
     "DecisionRequest": "publisher_restore.operations.decisions",
@@ -53,11 +64,17 @@ __all__ = [
     "DecisionRequest",
     "Manifest",
     "OperationKind",
+    "OperationRecord",
     "OperationVetoed",
+    "PublishContext",
+    "PublishOutcome",
+    "PublishResult",
     "RegisterAnalyserRule",
     "RegisterStorageProvider",
     "RestoreContext",
     "RestoreResult",
+    "UndoContext",
+    "UndoResult",
     "__version__",
     "hookimpl",
 ]

@@ -106,3 +106,31 @@ class PlanOutdatedError(PublisherRestoreError):
 
 class PlanExpiredError(PlanOutdatedError):
     """A prepared operation waited past its expiry for an answer and was discarded."""
+
+
+class DecisionRequiredError(PublisherRestoreError):
+    """A push, pull or import needs a person's decision and nobody can give it; nothing changed.
+
+    Raised when the policy (or a plugin) asks for a prompt, findings reach the threshold,
+    and there is no terminal (or ``--no-input``) and no ``--yes``.
+    """
+
+    exit_code = 13
+
+
+class PackContentError(PublisherRestoreError):
+    """A sync pack carries something the import was not asked for (media without ``--media``)."""
+
+    exit_code = 2
+
+
+class UndoImpossibleError(PublisherRestoreError):
+    """An operation cannot be undone (it took no restore point, or its point is gone)."""
+
+    exit_code = 9
+
+
+class OperationNotFoundError(PublisherRestoreError):
+    """No recorded operation has the given id."""
+
+    exit_code = 8

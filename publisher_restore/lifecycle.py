@@ -18,12 +18,16 @@ if TYPE_CHECKING:
 
     from publisher_restore.operations.contexts import (
         DecisionContext,
+        PublishContext,
+        PublishResult,
         RegisterAnalyserRule,
         RegisterStorageProvider,
         RestoreContext,
         RestoreResult,
     )
     from publisher_restore.operations.decisions import DecisionRequest
+    from publisher_restore.operations.history import OperationRecord
+    from publisher_restore.operations.undo_plan import UndoContext, UndoResult
     from publisher_restore.restore.manifest import Manifest
 
 
@@ -61,3 +65,38 @@ class Lifecycle:
         """The first plugin's answer, unchecked (``operations.decide`` validates it), or None."""
         answer: object = self.pm.hook.decide_damaging_change(context=context, request=request)
         return answer
+
+    def before_publish(self, context: PublishContext) -> None:
+        """``before_push`` or ``before_pull`` (by the operation), then ``before_import``."""
+        kind = context.operation.value
+        if kind == "push":
+            self.pm.hook.before_push(context=context)
+        elif kind == "pull":
+            self.pm.hook.before_pull(context=context)
+        self.pm.hook.before_import(context=context)
+
+    def after_publish(self, context: PublishContext, result: PublishResult) -> None:
+        """``after_push`` or ``after_pull``, then ``after_import`` (even if the first raised)."""
+        kind = context.operation.value
+        try:
+            if kind == "push":
+                self.pm.hook.after_push(context=context, result=result)
+            elif kind == "pull":
+                self.pm.hook.after_pull(context=context, result=result)
+        finally:
+            self.pm.hook.after_import(context=context, result=result)
+
+    @contextlib.contextmanager
+    def undoing(self, context: UndoContext, result: UndoResult) -> Iterator[None]:
+        """``before_undo`` then the body, then ``after_undo`` with the outcome."""
+        try:
+            self.pm.hook.before_undo(context=context)
+            yield
+        except BaseException as error:
+            result.error = str(error) or type(error).__name__
+            raise
+        finally:
+            self.pm.hook.after_undo(context=context, result=result)
+
+    def operation_recorded(self, record: OperationRecord) -> None:
+        self.pm.hook.operation_recorded(record=record)

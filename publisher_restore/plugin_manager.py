@@ -7,9 +7,9 @@ from types import ModuleType
 import pluggy
 
 from publisher_restore import hookspecs
-from publisher_restore.default_plugins import analyser_rules, policy, storage
+from publisher_restore.default_plugins import analyser_rules, policy, restore_point, storage
 
-DEFAULT_PLUGINS: tuple[ModuleType, ...] = (storage, analyser_rules, policy)
+DEFAULT_PLUGINS: tuple[ModuleType, ...] = (storage, analyser_rules, policy, restore_point)
 
 
 def build_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:

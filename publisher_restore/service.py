@@ -1,8 +1,11 @@
-"""Compatibility: ``RestoreService`` as it was before the operations layer.
+"""``RestoreService``: restore points of one site for scripts, one call per job.
 
-New code uses ``Runtime`` and the operations (``runtime.restore_points()``,
-``runtime.restore()``).  This keeps older callers working: restore points as
-``RestorePoints``, plus ``check`` and ``restore`` in one call each.
+The CLI, the dashboard and the pipeline use ``Runtime`` and the two-step operations
+(prepare, then execute), because a person may answer in between.  A script (a deploy
+step, a test, a benchmark) usually has nobody to ask: here ``check`` and ``restore`` are
+one call each, over the same operations (``restore`` still prepares, decides and
+executes, so the site is re-checked under the lock), beside everything ``RestorePoints``
+does (create, list, verify, delete, pin, prune).
 """
 
 from __future__ import annotations

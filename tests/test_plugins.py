@@ -7,9 +7,14 @@ before the built-in policy; the example plugin in ``docs/hooks.md`` runs here.
 from __future__ import annotations
 
 import ast
+import http.server
 import inspect
+import json
 import re
+import threading
 import types
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -24,12 +29,18 @@ from publisher_restore import (
     DecisionRequest,
     Manifest,
     OperationKind,
+    OperationRecord,
     OperationVetoed,
+    PublishContext,
+    PublishResult,
     RestoreContext,
     RestoreResult,
+    UndoContext,
+    UndoResult,
     hookimpl,
     hookspecs,
 )
+from publisher_restore.analyser.findings import Severity
 from publisher_restore.cli.main import cli
 from publisher_restore.errors import OperationCancelled
 from publisher_restore.operations.decide import DecisionError
@@ -65,6 +76,43 @@ class Recorder:
     @hookimpl
     def after_restore(self, context: RestoreContext, result: RestoreResult) -> None:
         self.calls.append(("after_restore", {"point": context.point.id, "error": result.error}))
+
+    @hookimpl
+    def before_push(self, context: PublishContext) -> None:
+        self.calls.append(("before_push", {"source": context.source}))
+
+    @hookimpl
+    def after_push(self, context: PublishContext, result: PublishResult) -> None:
+        self.calls.append(("after_push", {"outcome": result.outcome.value, "error": result.error}))
+
+    @hookimpl
+    def before_pull(self, context: PublishContext) -> None:
+        self.calls.append(("before_pull", {"source": context.source}))
+
+    @hookimpl
+    def after_pull(self, context: PublishContext, result: PublishResult) -> None:
+        self.calls.append(("after_pull", {"outcome": result.outcome.value}))
+
+    @hookimpl
+    def before_import(self, context: PublishContext) -> None:
+        self.calls.append(("before_import", {"operation": context.operation.value}))
+
+    @hookimpl
+    def after_import(self, context: PublishContext, result: PublishResult) -> None:
+        point = result.restore_point
+        self.calls.append(("after_import", {"outcome": result.outcome.value, "point": point}))
+
+    @hookimpl
+    def before_undo(self, context: UndoContext) -> None:
+        self.calls.append(("before_undo", {"undoes": context.record.id}))
+
+    @hookimpl
+    def after_undo(self, context: UndoContext, result: UndoResult) -> None:
+        self.calls.append(("after_undo", {"undoes": result.undone, "error": result.error}))
+
+    @hookimpl
+    def operation_recorded(self, record: OperationRecord) -> None:
+        self.calls.append(("operation_recorded", {"id": record.id, "kind": record.kind.value}))
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
@@ -164,7 +212,7 @@ def test_restore_point_created_before_restore_and_after_restore(sample_site: Pat
         "restore_point_created",
         "after_restore",
     ]
-    assert recorder.calls[0][1] == {"id": point.id, "reason": "manual"}
+    assert recorder.calls[0][1] == {"id": point.id, "reason": "manual"}  # not "push"
     assert recorder.calls[2][1] == {"id": result.pre_restore_point, "reason": "pre-restore"}
     assert recorder.calls[3][1] == {"point": point.id, "error": None}
 
@@ -299,3 +347,265 @@ def test_the_example_plugin_in_docs_hooks_md_works(sample_site: Path) -> None:
     damage(service)
     with pytest.raises(OperationVetoed, match="change freeze"):
         service.restore(point.id)
+
+
+# -- push, pull, import and undo -----------------------------------------------------------
+
+
+def pushed_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Two copies of the sample site; the source has lost a property real content uses."""
+    from tests.conftest import SAMPLE_SITE, copy_site
+    from tests.publisher.sites import remove_property
+
+    source = copy_site(SAMPLE_SITE, tmp_path / "source")
+    target = copy_site(SAMPLE_SITE, tmp_path / "target")
+    remove_property(source, "uSync/v9/ContentTypes/blogpost.config", "excerpt")
+    return source, target
+
+
+def push_with(
+    source: Path, target: Path, pm: pluggy.PluginManager, *, yes: bool = True
+) -> PublishResult:
+    from publisher_restore.operations.answers import Answering
+    from publisher_restore.operations.pack_sources import PublishRequest
+    from publisher_restore.operations.pipeline import PublishRun
+    from publisher_restore.operations.push import push_to_site
+    from publisher_restore.site import Site
+
+    env = Runtime.open(target, pm).env
+    return push_to_site(
+        Site.open(source), env, PublishRequest(), PublishRun(Answering(yes=yes), "tester@test")
+    )
+
+
+def test_before_push_before_import_operation_recorded_after_push_after_import_in_order(
+    tmp_path: Path,
+) -> None:
+    source, target = pushed_pair(tmp_path)
+    recorder = Recorder()
+    result = push_with(source, target, manager_with(recorder))
+    assert recorder.names() == [
+        "before_push",
+        "before_import",
+        "restore_point_created",
+        "operation_recorded",
+        "after_push",
+        "after_import",
+    ]
+    calls = dict(recorder.calls)
+    assert calls["before_push"]["source"] == f"site source ({source})"
+    assert calls["before_import"] == {"operation": "push"}
+    assert calls["restore_point_created"]["reason"] == "push"
+    assert calls["operation_recorded"] == {"id": result.operation_id, "kind": "push"}
+    assert calls["after_import"] == {"outcome": "succeeded", "point": result.restore_point}
+
+
+def test_before_pull_and_after_pull_fire_on_the_pulling_site(tmp_path: Path) -> None:
+    from publisher_restore.operations.answers import Answering
+    from publisher_restore.operations.pack_sources import PublishRequest
+    from publisher_restore.operations.pipeline import PublishRun
+    from publisher_restore.operations.pull import pull_from_site
+    from publisher_restore.site import Site
+
+    source, target = pushed_pair(tmp_path)
+    recorder = Recorder()
+    env = Runtime.open(target, manager_with(recorder)).env
+    result = pull_from_site(
+        Site.open(source), env, PublishRequest(), PublishRun(Answering(yes=True), "tester@test")
+    )
+    assert result.operation is OperationKind.PULL and result.written == 1
+    assert recorder.names()[:2] == ["before_pull", "before_import"]
+    assert recorder.names()[-2:] == ["after_pull", "after_import"]
+    assert "before_push" not in recorder.names()
+
+
+class FridayFreeze:
+    """No pushes on Fridays (the clock is injected, so the test knows what day it is)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+
+    @hookimpl
+    def before_push(self, context: PublishContext) -> None:
+        if self.clock().weekday() == 4:
+            raise OperationVetoed("no pushes on Fridays")
+
+
+def test_a_before_push_veto_on_fridays_changes_nothing_and_after_push_still_fires(
+    tmp_path: Path,
+) -> None:
+    from tests.publisher.sites import set_publisher
+
+    source, target = pushed_pair(tmp_path)
+    set_publisher(target, Push="Always")
+    before = fingerprint(target)
+    recorder = Recorder()
+    friday = datetime(2026, 5, 1, 16, 0, tzinfo=UTC)
+    pm = manager_with(recorder, FridayFreeze(lambda: friday))
+
+    with pytest.raises(OperationVetoed, match="no pushes on Fridays"):
+        push_with(source, target, pm)
+
+    assert fingerprint(target) == before
+    assert not (target / "uSync/restore/points").exists(), "no restore point after a veto"
+    assert "restore_point_created" not in recorder.names()
+    assert "operation_recorded" not in recorder.names()
+    assert recorder.calls[-2] == (
+        "after_push",
+        {"outcome": "vetoed", "error": "no pushes on Fridays"},
+    )
+    assert recorder.names()[-1] == "after_import"
+
+    thursday = FridayFreeze(lambda: friday - timedelta(days=1))
+    result = push_with(source, target, manager_with(thursday))
+    assert result.written == 1 and result.restore_point is not None
+
+
+class RulesFile:
+    """Answers every decision from a JSON rules file: the first rule that fits wins.
+
+    A rule: ``{"operation": "push" | "*", "at_least": "damaging" | ... | null,
+    "choice": "restore-point" | "continue" | "abort"}``; ``at_least`` null fits always.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.rules = json.loads(path.read_text(encoding="utf-8"))
+
+    @hookimpl
+    def decide_damaging_change(
+        self, context: DecisionContext, request: DecisionRequest
+    ) -> Decision | None:
+        for rule in self.rules:
+            if rule["operation"] not in ("*", context.operation.value):
+                continue
+            level = rule.get("at_least")
+            if level is None or request.reaches(Severity(level)):
+                why = f"rule {rule}"
+                return Decision(choice=Choice(rule["choice"]), decided_by="rules-file", reason=why)
+        return None
+
+
+def test_decide_damaging_change_answered_from_a_rules_file(tmp_path: Path) -> None:
+    from tests.publisher.sites import edit_description
+
+    rules = tmp_path / "rules.json"
+    rules.write_text(
+        json.dumps(
+            [
+                {"operation": "push", "at_least": "damaging", "choice": "abort"},
+                {"operation": "*", "at_least": None, "choice": "continue"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    source, target = pushed_pair(tmp_path)
+    before = fingerprint(target)
+    with pytest.raises(OperationCancelled, match="aborted by rules-file"):
+        push_with(source, target, manager_with(RulesFile(rules)), yes=False)
+    assert fingerprint(target) == before
+
+    harmless = tmp_path / "harmless"
+    from tests.conftest import SAMPLE_SITE, copy_site
+
+    copy_site(SAMPLE_SITE, harmless)
+    edit_description(harmless, "uSync/v9/ContentTypes/homepage.config", "Edited by hand")
+    result = push_with(harmless, target, manager_with(RulesFile(rules)), yes=False)
+    assert result.decision is not None and result.decision.decided_by == "rules-file"
+    assert result.decision.choice is Choice.CONTINUE and result.restore_point is None
+
+
+class SnapshotInstead:
+    """An organisation's replacement for the built-in restore-point plugin."""
+
+    def __init__(self) -> None:
+        self.decisions: list[Choice] = []
+
+    @hookimpl
+    def before_import(self, context: PublishContext) -> None:
+        self.decisions.append(context.decision.choice)  # e.g. snapshot the database here
+
+
+def test_the_built_in_restore_point_plugin_on_before_import_can_be_replaced(
+    tmp_path: Path,
+) -> None:
+    source, target = pushed_pair(tmp_path)
+    pm = manager_with()
+    pm.unregister(name="publisher_restore.default_plugins.restore_point")
+    replacement = SnapshotInstead()
+    pm.register(replacement)
+
+    result = push_with(source, target, pm)
+
+    assert replacement.decisions == [Choice.RESTORE_POINT]
+    assert result.restore_point is None and result.written == 1
+    assert not (target / "uSync/restore/points").exists()
+    [step] = [s for s in result.steps if s.step.value == "restore-point"]
+    assert "no plugin took one" in step.detail
+
+
+def test_before_undo_and_after_undo_wrap_the_restore_of_an_operation(tmp_path: Path) -> None:
+    from publisher_restore.operations.undo import UndoOperation
+
+    source, target = pushed_pair(tmp_path)
+    pushed = push_with(source, target, manager_with())
+    assert pushed.operation_id is not None
+    recorder = Recorder()
+    env = Runtime.open(target, manager_with(recorder)).env
+    undo = UndoOperation(env, "tester@test")
+    prepared = undo.prepare(pushed.operation_id)
+    undo.execute(prepared, undo.decide(prepared))
+    assert recorder.names() == [
+        "before_undo",
+        "before_restore",
+        "restore_point_created",
+        "after_restore",
+        "operation_recorded",
+        "after_undo",
+    ]
+    assert recorder.calls[-1] == ("after_undo", {"undoes": pushed.operation_id, "error": None})
+
+    class NoUndo:
+        @hookimpl
+        def before_undo(self, context: UndoContext) -> None:
+            raise OperationVetoed("undo needs a second pair of eyes")
+
+    again = push_with(source, target, manager_with())
+    assert again.operation_id is not None
+    vetoing = Recorder()
+    env = Runtime.open(target, manager_with(vetoing, NoUndo())).env
+    undo = UndoOperation(env, "tester@test")
+    prepared = undo.prepare(again.operation_id)
+    before = fingerprint(target)
+    with pytest.raises(OperationVetoed, match="second pair of eyes"):
+        undo.execute(prepared, undo.decide(prepared))
+    assert fingerprint(target) == before
+    assert vetoing.calls[-1][0] == "after_undo" and "second pair" in str(vetoing.calls[-1][1])
+
+
+def test_after_import_of_the_docs_example_tells_umbraco_to_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received: list[tuple[str, bytes]] = []
+
+    class Umbraco(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            received.append((self.path, self.rfile.read(length)))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Umbraco)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/umbraco/usync/import"
+        monkeypatch.setenv("UMBRACO_IMPORT_URL", url)
+        source, target = pushed_pair(tmp_path)
+        result = push_with(source, target, manager_with(load_the_docs_example()))
+    finally:
+        server.shutdown()
+    assert result.written == 1
+    assert received == [("/umbraco/usync/import", b"target")]

@@ -51,8 +51,19 @@ def run_rules(
     today: date | None = None,
 ) -> AnalysisResult:
     """The analysis with an explicit rule list (no plugin manager)."""
-    config = settings or AnalyserSettings()
     ctx = AnalysisContext(Side.build(current), Side.build(incoming), semantics)
+    return analyse_context(ctx, rules, settings, today)
+
+
+def analyse_context(
+    ctx: AnalysisContext,
+    rules: list[Rule],
+    settings: AnalyserSettings | None = None,
+    today: date | None = None,
+) -> AnalysisResult:
+    """Run the rules over a built context (the publisher writes from the same pairing)."""
+    config = settings or AnalyserSettings()
+    semantics = ctx.semantics
     raw: list[Finding] = []
     for rule in rules:
         if rule.code not in config.disabled:

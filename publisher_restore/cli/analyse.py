@@ -29,9 +29,10 @@ FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 @click.option(
     "--incoming",
     "incoming_dir",
-    type=FOLDER,
+    type=click.Path(exists=True, path_type=Path),
     required=True,
-    help="What will be imported over it: a site root or a uSync folder.",
+    help="What will be imported over it: a site root, a uSync folder or a sync pack "
+    "(FILE.usync, analysed with import semantics, as pack import applies it).",
 )
 @click.option(
     "--partial",
@@ -82,17 +83,24 @@ def analyse_command(
     """Report the damaging changes of importing INCOMING over CURRENT.
 
     Each side finds its own uSync version folder, so v15 -> v16 compares item by item.
-    Files that are not readable XML are reported, never fatal.
+    Files that are not readable XML are reported, never fatal.  INCOMING may be a sync
+    pack (FILE.usync): it is checked as hostile input first (exit 5) and analysed with
+    import semantics.
 
     Exit codes: 0 when no unacknowledged finding reaches --fail-on (or none is given);
     10 when one does; 3 for an unusable folder or configuration.
     """
     analysis = state.runtime.analysis()
     settings = settings_from_file(config_file) if config_file else None
-    semantics: Semantics = "import" if partial else "complete"
-    result = analysis.compare_folders(
-        current_dir, incoming_dir, semantics=semantics, settings=settings
-    )
+    if incoming_dir.is_file():
+        result = analysis.compare_pack(
+            current_dir, incoming_dir, semantics="import", settings=settings
+        )
+    else:
+        semantics: Semantics = "import" if partial else "complete"
+        result = analysis.compare_folders(
+            current_dir, incoming_dir, semantics=semantics, settings=settings
+        )
     if suggest_acks:
         click.echo(json.dumps(suggest(result.findings), indent=2))
     else:

@@ -15,7 +15,8 @@ from publisher_restore.restore.journal import Journal, WorkArea
 from publisher_restore.site import STATE_FOLDER, Site
 
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, as shells report a process ended by Ctrl-C
-READ_ONLY = frozenset({"list", "show", "check", "verify", "analyse"})
+READ_ONLY = frozenset({"list", "show", "check", "verify", "analyse", "history", "serve"})
+PUBLISHING = frozenset({"push", "pull", "pack"})
 
 
 def interrupted_message(args: Sequence[str]) -> str:
@@ -37,6 +38,14 @@ def interrupted_message(args: Sequence[str]) -> str:
         )
     if command in READ_ONLY or command is None:
         return "interrupted: nothing was changed"
+    if command == "pack" and "export" in args:
+        return "interrupted: no pack was written (a pack is moved into place only when complete)"
+    if command in PUBLISHING:
+        return (
+            "interrupted: if it had started writing, the target holds part of its changes and "
+            "its history lists the operation as running ('history' on the target); "
+            "'undo OPERATION' puts back what it wrote"
+        )
     # create, restore and recover may complete a pending restore before their own work, and
     # a restore may have just finished: what is sure is that none is left half-done.
     return (

@@ -5,6 +5,7 @@ Expected errors print one line on stderr and exit with the error's code:
 hostile input, 6 storage, 7 locked, 8 no such restore point, 9 cancelled,
 10 analyser findings at or above --fail-on, 11 interrupted restore needs recovery,
 12 the site or the inputs changed since the check (run check again; nothing changed),
+13 a push, pull or import needs a decision and nobody can give it (nothing changed),
 130 interrupted by Ctrl-C (SIGINT).
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from publisher_restore.cli import points, restoring
+from publisher_restore.cli import history, pack, points, publish, restoring, serve
 from publisher_restore.cli.demo import demo
 from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
 from publisher_restore.cli.output import fail
@@ -46,7 +47,15 @@ def cli(ctx: click.Context, site_dir: Path) -> None:
 
 
 def _add_commands(group: click.Group) -> None:
-    for command in (*points.COMMANDS, *restoring.COMMANDS, demo):
+    for command in (
+        *points.COMMANDS,
+        *restoring.COMMANDS,
+        *publish.COMMANDS,
+        *pack.COMMANDS,
+        *history.COMMANDS,
+        *serve.COMMANDS,
+        demo,
+    ):
         group.add_command(command)
     try:
         from publisher_restore.cli.analyse import analyse_command

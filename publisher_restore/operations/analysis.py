@@ -2,7 +2,7 @@
 
 The rules come from the runtime (every plugin's, collected once); the settings
 from the site the current side belongs to, or from a settings file the caller
-names.  ``analyse``, the demo and (next) the publisher pipeline all call this.
+names.  ``analyse`` and the demo call this; the incoming side is a folder or a sync pack.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any
 
 from publisher_restore.analyser.engine import run_rules
 from publisher_restore.analyser.findings import AnalysisResult, Semantics
-from publisher_restore.analyser.loading import load_pair
+from publisher_restore.analyser.loading import load_pair, load_sources
 from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.settings import AnalyserSettings
 from publisher_restore.analyser.sides import ItemSource
-from publisher_restore.analyser.sources import analyser_section
+from publisher_restore.analyser.sources import analyser_section, resolve_side
 from publisher_restore.errors import ConfigError
+from publisher_restore.publisher.pack_reader import read_pack
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,24 @@ class Analysis:
         loaded_current, loaded_incoming = load_pair(current, incoming)
         if settings is None:
             settings = AnalyserSettings.from_section(analyser_section(loaded_current.folder))
+        return self.compare(loaded_current, loaded_incoming, semantics=semantics, settings=settings)
+
+    def compare_pack(
+        self,
+        current: Path,
+        pack: Path,
+        *,
+        semantics: Semantics,
+        settings: AnalyserSettings | None = None,
+    ) -> AnalysisResult:
+        """``compare`` of a folder and a sync pack (read with every check of the pack reader)."""
+        side = resolve_side(current)
+        with read_pack(pack, rules=None, media=None) as opened:
+            loaded_current, loaded_incoming = load_sources(
+                side.source(), opened.item_source(), folders=(side, None)
+            )
+        if settings is None:
+            settings = AnalyserSettings.from_section(analyser_section(side))
         return self.compare(loaded_current, loaded_incoming, semantics=semantics, settings=settings)
 
 

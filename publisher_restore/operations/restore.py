@@ -186,8 +186,13 @@ class RestoreOperation:
         choice = Choice.RESTORE_POINT if pre_restore else Choice.CONTINUE
         return Decision(choice=choice, decided_by="caller")
 
-    def execute(self, prepared: PreparedRestore, decision: Decision) -> RestoreResult:
-        """Apply a prepared restore, if the site still is as it was when it was prepared."""
+    def execute(
+        self, prepared: PreparedRestore, decision: Decision, *, note: str | None = None
+    ) -> RestoreResult:
+        """Apply a prepared restore, if the site still is as it was when it was prepared.
+
+        ``note``: the pre-restore point's note (default: ``before restoring <id>``).
+        """
         what = f"restore of {prepared.inputs.point_id}"
         refuse_unless_final(decision, what)
         refuse_if_tampered(prepared.token, prepared.inputs, what)
@@ -204,7 +209,8 @@ class RestoreOperation:
             )
             applying.stage(self.env.work, self.env.store, plan, self.progress)
             try:
-                self._apply_staged(RestoreContext(self.env.site, point, plan), result, decision)
+                context = RestoreContext(self.env.site, point, plan)
+                self._apply_staged(context, result, decision, note)
             finally:
                 applying.discard_unapplied(self.env.work)
         return result
@@ -233,14 +239,14 @@ class RestoreOperation:
         refuse_if_files_changed(prepared.inputs.files, now.files)
 
     def _apply_staged(
-        self, context: RestoreContext, result: RestoreResult, decision: Decision
+        self, context: RestoreContext, result: RestoreResult, decision: Decision, note: str | None
     ) -> None:
         point, plan = context.point, context.plan
         with self.env.lifecycle.restoring(context, result):
             if decision.choice is Choice.RESTORE_POINT and plan.operations:
                 pre = self.points.create_held(
                     reason=Reason.PRE_RESTORE,
-                    note=f"before restoring {point.id}",
+                    note=note or f"before restoring {point.id}",
                     include_media=point.includes_media,
                 )
                 result.pre_restore_point = pre.id

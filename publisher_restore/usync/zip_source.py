@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from publisher_restore.errors import HostileInputError
 from publisher_restore.usync.folders import (
@@ -156,6 +157,18 @@ class ZipSource:
                 f"{self.label}: item members declare {total} bytes in all, over the "
                 f"{limits.max_total_bytes}-byte limit"
             )
+
+    @property
+    def members(self) -> list[zipfile.ZipInfo]:
+        """Every member, each one checked (name, type, encryption) when the zip was opened."""
+        return self._zip.infolist()
+
+    def open_member(self, info: zipfile.ZipInfo) -> IO[bytes]:
+        """A stream over one member; the caller bounds how much it reads."""
+        try:
+            return self._zip.open(info)
+        except _READ_ERRORS as error:
+            raise refuse(info.filename, f"cannot be read ({error})") from None
 
     def files(self) -> Iterator[SourceFile]:
         """Every item member below the version folder, decompressed within the limits."""

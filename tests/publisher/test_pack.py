@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from publisher_restore.publisher.collect import collect_pack
 from publisher_restore.publisher.errors import PackWriteError
 from publisher_restore.publisher.lookup import SourceItems
 from publisher_restore.publisher.pack_export import export_pack
@@ -27,8 +28,8 @@ from publisher_restore.restore.manifest import Scope
 from publisher_restore.site import Site, SiteFile
 from publisher_restore.usync.loader import load_items
 
-from ..conftest import copy_site
-from .corpus import CORPUS
+from ..conftest import CORPUS_SITES, copy_site
+from .corpus import CORPUS, corpus_source
 
 CREATED = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=UTC)
 BIG = 48 * 1024 * 1024
@@ -219,3 +220,17 @@ def test_the_manifest_refuses_what_it_does_not_know() -> None:
     ):
         with pytest.raises(ValidationError):
             PackManifest.model_validate({**good, **change})
+
+
+@pytest.mark.parametrize("name", CORPUS_SITES)
+def test_a_whole_site_pack_read_by_identity_is_the_pack_the_full_selection_makes(
+    name: str, tmp_path: Path
+) -> None:
+    """``collect_pack`` without ``--item`` reads items only as far as their identity."""
+    site = Site.open(CORPUS / name)
+    fast = collect_pack(site, [], tmp_path / "fast.usync").manifest
+    full_selection = select_items(corpus_source(name), [])
+    created = fast.created
+    full = export_pack(site, full_selection, tmp_path / "full.usync", created=created)
+    assert fast.items == full.items
+    assert (tmp_path / "fast.usync").read_bytes() == (tmp_path / "full.usync").read_bytes()

@@ -1,0 +1,37 @@
+"""What the dashboard's routes share: the runtime, the security stores, jobs, checks, templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from publisher_restore.runtime import Runtime
+from publisher_restore.web.dashboard.checks_store import CheckStore
+from publisher_restore.web.jobs import JobRegistry
+from publisher_restore.web.security.login_links import LoginLinks
+from publisher_restore.web.security.rate_limit import LoginRateLimiter
+from publisher_restore.web.security.sessions import SessionStore
+from publisher_restore.web.settings import DashboardSettings
+
+
+@dataclass
+class DashboardState:
+    """One server process's dashboard: built once by ``create_app``."""
+
+    runtime: Runtime
+    settings: DashboardSettings
+    links: LoginLinks
+    sessions: SessionStore = field(init=False)
+    limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
+    jobs: JobRegistry = field(default_factory=JobRegistry)
+    checks: CheckStore = field(default_factory=CheckStore)
+
+    def __post_init__(self) -> None:
+        self.sessions = SessionStore(idle_seconds=self.settings.session_minutes * 60)
+
+
+def dashboard_state(request: Request) -> DashboardState:
+    """The state ``create_app`` put on the application."""
+    state: DashboardState = request.app.state.dashboard
+    return state
