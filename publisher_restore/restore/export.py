@@ -236,7 +236,7 @@ def _store_large(
     if is_item:
         too_big = ParseProblem(path=record.path, problem=over_limit(record.size))
         identity = too_big if kept is None else item_identity(bytes(kept), record.path)
-    slot = writer.add_file(file_name(record.sha256, compressed=False), temp, record.size)
+    slot = writer.add_file(file_name(record.sha256, compressed=False), temp)
     return slot, identity
 
 

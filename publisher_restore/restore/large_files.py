@@ -79,7 +79,7 @@ def _store(
         sha256, size, mtime, compressed, kept = _copy(site_file, temp, keep=is_item)
         name = file_name(sha256, compressed=compressed)
         with guard:  # the writer's bookkeeping is not shared between threads
-            slot = writer.add_file(name, temp, size)
+            slot = writer.add_file(name, temp)
     finally:
         temp.unlink(missing_ok=True)
     identity: Identity | ParseProblem | None = None

@@ -39,7 +39,7 @@ class PointWriter:
         self._slots: dict[str, int] = {}
         self._pack = bytearray()
         self._pack_slot: int | None = None
-        self._stored_files: set[str] | None = None
+        self._stored_files: dict[str, int] | None = None
         self._pool = ThreadPoolExecutor(UPLOADS, thread_name_prefix="upload")
         self._pending: list[Future[None]] = []
         self._count = threading.Lock()
@@ -84,23 +84,32 @@ class PointWriter:
         if name in self._known or name in self._slots:
             return True
         if self._stored_files is None:
-            self._stored_files = {info.name for info in self.provider.list(FILE_PREFIX)}
+            self._stored_files = {i.name: i.size for i in self.provider.list(FILE_PREFIX)}
         return name in self._stored_files
 
-    def add_file(self, name: str, temp: Path, size: int) -> int:
-        """Store a large file written to ``temp`` (consumed) unless it is stored already."""
+    def add_file(self, name: str, temp: Path) -> int:
+        """Store a large file's object written to ``temp`` (consumed) unless it is stored
+        already."""
         if name in self._slots:
             temp.unlink(missing_ok=True)
             return self._slots[name]
+        stored = temp.stat().st_size  # the object's bytes: compressed, or the file's own
         if self.has_file(name):
             temp.unlink(missing_ok=True)
+            stored = self._stored_size(name, stored)
         else:
             try:
                 self.provider.adopt_file(name, temp)
-                self._count_added(name, size)
+                self._count_added(name, stored)
             except ObjectExistsError:
                 pass
-        return self.slot(name, size)
+        return self.slot(name, stored)
+
+    def _stored_size(self, name: str, written: int) -> int:
+        """The size of an object stored already (another zstd may have written it)."""
+        if name in self._known:
+            return self._known[name]
+        return (self._stored_files or {}).get(name, written)
 
     def add_index(self, chunks: list[EncodedChunk]) -> list[str]:
         """Store the index chunks that are new; their names in order."""

@@ -130,3 +130,24 @@ def test_shared_objects_outlive_a_point_and_go_with_the_last(sample_site: Path) 
     assert service.verify(second.id).ok
     service.delete(second.id)
     assert stored_objects(sample_site) == set()
+
+
+def test_a_compressed_large_file_verifies_also_when_an_older_point_stored_it(
+    sample_site: Path,
+) -> None:
+    """A large file's object is compressed when it pays: the point records the object's
+    stored size, not the file's (verify compares the two)."""
+    media = sample_site / "wwwroot/media/2024"
+    media.mkdir(parents=True)
+    (media / "scan.bmp").write_bytes(b"\x07" * 1_500_000)  # large, and compresses well
+    first = run_cli(sample_site, "create", "--media", "--json")
+    assert first.returncode == 0, first.stderr
+    assert run_cli(sample_site, "create", "--no-media").returncode == 0
+    again = run_cli(sample_site, "create", "--media", "--json")  # shares the stored object
+    assert again.returncode == 0, again.stderr
+    verified = run_cli(sample_site, "verify", "--all", "--json")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    store = RestoreService.open(sample_site).store
+    objects = store.body(store.get("latest")).objects
+    [name] = [name for name in objects if "/file/" in name]
+    assert name.endswith(".zst") and objects[name] < 10_000
