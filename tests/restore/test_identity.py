@@ -57,6 +57,11 @@ CONTENT = (
             "</Content>", "</ns:Content>"
         ),
         CONTENT.replace("<Info>", "<Info><IsBlueprint>true</IsBlueprint>"),
+        # the fast reader stops once the children it needs are read: what comes after counts
+        CONTENT.replace("  </Info>", "    <IsBlueprint>true</IsBlueprint>\n  </Info>"),
+        CONTENT.replace("</ContentType>\n", "</ContentType>\n    <ContentType>b</ContentType>\n"),
+        CONTENT.replace("  </Info>", "    <IsBlueprint>false</IsBlueprint>\n  </Info>"),
+        CONTENT.replace("  <Properties />\n", "  <Properties><x></Properties>\n"),
         "<Empty Key='0d5e4c40-1111-4a4a-9c9c-123456789abc' Alias='Home' Change='Delete' />",
         CONTENT.replace("utf-8", "windows-1252"),
         "\ufeff" + CONTENT,
