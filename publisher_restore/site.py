@@ -22,7 +22,7 @@ import re
 import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from publisher_restore.config import RestoreSettings, load_settings
 from publisher_restore.config.patterns import PathMatcher
@@ -46,12 +46,14 @@ SCOPE_FOLDERS = ("views", "wwwroot", *(f"wwwroot/{f}" for f in (*STATIC_FOLDERS,
 
 @dataclass(frozen=True)
 class SiteFile:
-    """One file of the site in a scope: site-relative path (forward slashes) and size."""
+    """One file of the site in a scope: site-relative path (forward slashes), size and
+    modification time (ns, as the walk saw them)."""
 
     path: str
     abs_path: Path
     scope: Scope
     size: int
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ class Site:
     def scope_of(self, rel_path: str) -> Scope | None:
         """The scope a site-relative path belongs to, or None when no scope takes it."""
         path = rel_path.replace("\\", "/").removeprefix("./")
-        parts = PurePosixPath(path).parts
+        # As PurePosixPath(path).parts for a relative path: no empty or "." segments.
+        parts = [part for part in path.split("/") if part not in ("", ".")]
         if not parts or path.startswith("/") or ".." in parts or self._in_restore_dir(path):
             return None
         if self._excludes.matches(path):
@@ -196,7 +199,7 @@ class Site:
                     left_out[entry.rel] = entry.reason or "not a regular file"
             elif in_scope and scope is not None:
                 found[entry.rel] = SiteFile(entry.rel, self.root / entry.rel, scope,
-                                            entry.info.st_size)  # fmt: skip
+                                            entry.info.st_size, entry.info.st_mtime_ns)  # fmt: skip
         if skipped is not None:
             skipped.extend(SkippedPath(path, left_out[path]) for path in sorted(left_out))
         for rel_path in sorted(found):

@@ -7,6 +7,8 @@ in its JSON); the others leave it as it is and say so in a warning on stderr.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from publisher_restore.cli.output import (
@@ -28,12 +30,19 @@ from publisher_restore.restore.store import LATEST
 point_argument = click.argument("point_id", metavar="ID|latest")
 
 
+REHASH_HELP = (
+    "Read and hash every file, even those whose size and modification time match the "
+    "previous point."
+)
+
+
 @click.command()
 @click.option("--media/--no-media", default=None, help="Include wwwroot/media files.")
 @click.option("--note", default="", help="A note stored with the restore point.")
+@click.option("--rehash", is_flag=True, help=REHASH_HELP)
 @json_option
 @click.pass_obj
-def create(state: CliState, media: bool | None, note: str, as_json: bool) -> None:
+def create(state: CliState, media: bool | None, note: str, rehash: bool, as_json: bool) -> None:
     """Take a restore point of the site now."""
     service = state.restore_points(progress_for(as_json))
     if media is None and not as_json and on_terminal():
@@ -43,7 +52,7 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
             )
         else:
             click.echo("Not asking about media: this site has no wwwroot/media folder.", err=True)
-    created = service.create_point(note=note, include_media=media)
+    created = service.create_point(note=note, include_media=media, rehash=rehash)
     manifest = created.restore_point
     if as_json:
         emit_json(manifest.summary() | recovery_json(created.recovered))
@@ -52,7 +61,8 @@ def create(state: CliState, media: bool | None, note: str, as_json: bool) -> Non
         click.echo(f"{sentence(created.recovered.message)}, before taking the restore point.")
     click.echo(
         f"Created restore point {manifest.id}: {plural(manifest.file_count, 'file')}, "
-        f"{plural(len(manifest.items), 'item')}, {human_size(manifest.archive_size)}"
+        f"{plural(manifest.item_count, 'item')}, {human_size(manifest.archive_size)} stored "
+        f"({human_size(manifest.added_bytes)} new)"
         + (" (with media)" if manifest.includes_media else "")
     )
     for problem in manifest.problems:
@@ -103,9 +113,18 @@ def show(state: CliState, point_id: str, show_files: bool, as_json: bool) -> Non
     warn_unfinished_restore(service)
     point = service.get(point_id)
     if as_json:
-        emit_json(point.model_dump(mode="json"))
+        emit_json(point.full_dump())
         return
     _print_manifest(point, show_files)
+
+
+def _stored(point: Manifest) -> str:
+    """Where the point's bytes are and how many it needs (and added when it was taken)."""
+    if point.is_legacy:
+        return f"{point.archive_name} ({human_size(point.archive_size)}, version-1 archive)"
+    return (
+        f"{human_size(point.archive_size)} in shared objects ({human_size(point.added_bytes)} new)"
+    )
 
 
 def _print_manifest(point: Manifest, show_files: bool) -> None:
@@ -121,8 +140,8 @@ def _print_manifest(point: Manifest, show_files: bool) -> None:
         "media": "yes" if point.includes_media else "no",
         "pinned": "yes" if point.pinned else "no",
         "files": f"{point.file_count} ({human_size(point.content_bytes)})",
-        "archive": f"{point.archive_name} ({human_size(point.archive_size)})",
-        "items": str(len(point.items)),
+        "stored": _stored(point),
+        "items": str(point.item_count),
         "tool version": point.tool_version,
     }
     for label, value in rows.items():
@@ -223,6 +242,53 @@ def prune(
     click.echo(f"{verb} {plural(len(doomed), 'restore point')}.")
 
 
+@click.command()
+@point_argument
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .tar.zst file to write (must not exist).",
+)
+@json_option
+@click.pass_obj
+def export(state: CliState, point_id: str, out: Path, as_json: bool) -> None:
+    """Write one restore point as a .tar.zst file that tar --zstd -xf opens."""
+    service = state.restore_points(progress_for(as_json))
+    warn_unfinished_restore(service)
+    if out.exists() or out.is_symlink():
+        raise click.UsageError(f"{out} already exists; name a new file")
+    exported = service.export(point_id, out)
+    if as_json:
+        emit_json(exported.model_dump())
+        return
+    click.echo(
+        f"Exported {exported.point_id} to {exported.path}: "
+        f"{plural(exported.file_count, 'file')}, {human_size(exported.bytes)}"
+    )
+
+
+@click.command("import-point")
+@click.argument(
+    "source", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@json_option
+@click.pass_obj
+def import_point(state: CliState, source: Path, as_json: bool) -> None:
+    """Store a restore point from a file that export wrote (checked as untrusted input)."""
+    service = state.restore_points(progress_for(as_json))
+    warn_unfinished_restore(service)
+    point = service.import_point(source)
+    if as_json:
+        emit_json(point.summary())
+        return
+    click.echo(
+        f"Imported restore point {point.id}: {plural(point.file_count, 'file')}, "
+        f"{plural(point.item_count, 'item')}, {human_size(point.added_bytes)} new"
+    )
+
+
 def warn_unfinished_restore(service: RestorePoints) -> None:
     """A warning naming the restore that is running or was interrupted, if there is one."""
     unfinished = service.restore_in_progress()
@@ -243,4 +309,4 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-COMMANDS = (create, list_points, show, verify, delete, pin, prune)
+COMMANDS = (create, list_points, show, verify, export, import_point, delete, pin, prune)

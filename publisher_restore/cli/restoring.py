@@ -8,6 +8,8 @@ always verifies the whole archive before it changes anything.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +22,7 @@ from publisher_restore.cli.output import (
     plural,
     progress_for,
 )
-from publisher_restore.cli.points import recovery_json
+from publisher_restore.cli.points import REHASH_HELP, recovery_json
 from publisher_restore.cli.state import CliState
 from publisher_restore.errors import IntegrityError, OperationCancelled
 from publisher_restore.operations.restore_selection import RestoreSelection
@@ -60,6 +62,7 @@ def _selection(items: tuple[str, ...], paths: tuple[str, ...]) -> RestoreSelecti
     is_flag=True,
     help="Also read the whole archive and check every hash, as 'verify' does.",
 )
+@click.option("--rehash", is_flag=True, help=REHASH_HELP)
 @json_option
 @click.pass_obj
 def check(
@@ -69,26 +72,30 @@ def check(
     items: tuple[str, ...],
     paths: tuple[str, ...],
     verify_archive: bool,
+    rehash: bool,
     as_json: bool,
 ) -> None:
     """Report everything restoring a point (or part of it) would change (changes nothing)."""
     progress = progress_for(as_json)
-    plan = state.restore(progress).prepare(point_id, selection=_selection(items, paths)).plan
+    operation = state.restore(progress)
+    selection = _selection(items, paths)
+    plan = operation.prepare(point_id, selection=selection, rehash=rehash).plan
     if verify_archive:
         verified = state.restore_points(progress).verify(plan.point.id)
         if not verified.ok:
             raise IntegrityError(f"restore point {verified.point_id}: {verified.error}")
     if as_json:
-        emit_json(plan.report() | {"archive_verified": verify_archive})
+        emit_report(plan, {"archive_verified": verify_archive})
         return
     print_plan(plan, details)
     if verify_archive:
         click.echo(f"The archive of {plan.point.id} was read in full: every hash matches.")
     else:
         click.echo(
-            "Compared with the manifest; from the archive only the changed uSync files were "
-            f"read. 'publisher-restore verify {plan.point.id}' (or check --verify) reads all of "
-            "it; restore does before it changes anything."
+            "Compared with the point's index (files whose size and modification time match "
+            "it were not read; --rehash reads them); from storage only the changed uSync "
+            f"files were read. 'publisher-restore verify {plan.point.id}' (or check --verify) "
+            "reads all of it; restore reads and checks every file it writes first."
         )
 
 
@@ -97,6 +104,7 @@ def check(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--no-pre-restore", is_flag=True, help="Skip the pre-restore restore point.")
 @selection_options
+@click.option("--rehash", is_flag=True, help=REHASH_HELP)
 @json_option
 @click.pass_obj
 def restore(
@@ -106,11 +114,13 @@ def restore(
     no_pre_restore: bool,
     items: tuple[str, ...],
     paths: tuple[str, ...],
+    rehash: bool,
     as_json: bool,
 ) -> None:
     """Roll the site (or part of it) back to a restore point: verify, snapshot, then apply."""
     operation = state.restore(progress_for(as_json))
-    prepared = operation.prepare(point_id, recover=True, selection=_selection(items, paths))
+    selection = _selection(items, paths)
+    prepared = operation.prepare(point_id, recover=True, selection=selection, rehash=rehash)
     prepared.refuse_if_blocked()
     decision = operation.decide(prepared, pre_restore=not no_pre_restore)
     if not yes and not _confirm(as_json)(prepared.plan):
@@ -127,6 +137,30 @@ def restore(
         f"Restored {result.restore_point}: {plural(result.written, 'file')} written, "
         f"{result.deleted} removed."
     )
+
+
+def emit_report(plan: RestorePlan, extra: dict[str, Any]) -> None:
+    """``check --json``: the plan's report, written change by change.
+
+    The same document ``emit_json(plan.report() | extra)`` prints, without holding all of
+    it in memory at once (a restore of a large site changes tens of thousands of items).
+    """
+    marker = "\u0000changes\u0000"
+    report = plan.report(changes=False) | {"changes": marker} | extra
+    ordered = {key: report[key] for key in ("restore_point", "summary", "changes")} | report
+    text = json.dumps(ordered, indent=2, default=str, ensure_ascii=False)
+    head, tail = text.split(json.dumps(marker), 1)
+    click.echo(head, nl=False)
+    if not plan.changes:
+        click.echo("[]", nl=False)
+    else:
+        click.echo("[", nl=True)
+        last = len(plan.changes) - 1
+        for index, change in enumerate(plan.changes):
+            body = json.dumps(change.model_dump(mode="json"), indent=2, ensure_ascii=False)
+            click.echo(textwrap.indent(body, "    ") + ("," if index < last else ""))
+        click.echo("  ]", nl=False)
+    click.echo(tail)
 
 
 def _confirm(as_json: bool) -> Callable[[RestorePlan], bool]:

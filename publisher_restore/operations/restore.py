@@ -48,10 +48,9 @@ from publisher_restore.operations.tokens import (
 )
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.restore import apply as applying
-from publisher_restore.restore.check import plan_restore
+from publisher_restore.restore.check import blocked_paths, plan_restore, scan_site
 from publisher_restore.restore.manifest import Manifest, Reason
 from publisher_restore.restore.plan import FileOp, RestorePlan
-from publisher_restore.restore.site_paths import safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 
 
@@ -100,11 +99,14 @@ class RestoreOperation:
         *,
         recover: bool = False,
         selection: RestoreSelection | None = None,
+        rehash: bool = False,
     ) -> PreparedRestore:
         """What restoring ``point_id`` (or the ``selection`` of it) would change.
 
         ``recover``: finish a crashed restore first.  A bad ``--item`` or a ``--path``
-        that matches nothing is a ``SelectionError`` (exit 2).
+        that matches nothing is a ``SelectionError`` (exit 2).  Files whose size and
+        modification time match the point are taken as unchanged unless ``rehash``
+        (which execute then also does).
         """
         recovered = self.points.recover(operation="restore") if recover else None
         self.points.refuse_if_interrupted()
@@ -112,8 +114,11 @@ class RestoreOperation:
         point = env.store.get(point_id)
         partial = selection is not None and not selection.everything
         choose = chooser(selection, point.id) if selection is not None and partial else None
-        plan = plan_restore(env.site, env.store, point, self.progress, env.lifecycle.pm, choose)
-        inputs = inputs_after_plan(env.site, point, plan, env.rules)
+        scan = scan_site(env.site, point, self.progress, rehash=rehash)
+        plan = plan_restore(
+            env.site, env.store, point, self.progress, env.lifecycle.pm, choose, scan=scan
+        )
+        inputs = inputs_after_plan(env.site, point, plan, env.rules, scan)
         request = DecisionRequest.build(
             OperationKind.RESTORE,
             f"Take a pre-restore restore point before restoring {point.id}?",
@@ -147,7 +152,7 @@ class RestoreOperation:
                 f"this check; {AGAIN}"
             )
         selection = RestoreSelection(paths=tuple(exact_path(path) for path in sorted(paths)))
-        narrowed = self.prepare(inputs.point_id, selection=selection)
+        narrowed = self.prepare(inputs.point_id, selection=selection, rehash=inputs.rehash)
         now = narrowed.inputs
         if (now.manifest_sha256, now.rules) != (inputs.manifest_sha256, inputs.rules):
             raise PlanOutdatedError(
@@ -222,7 +227,10 @@ class RestoreOperation:
 
     def _refuse_if_site_changed(self, prepared: PreparedRestore, point: Manifest) -> None:
         selection = prepared.inputs.selection
-        now = inputs_now(self.env.site, point, self.env.rules, self.progress, selection)
+        now = inputs_now(
+            self.env.site, point, self.env.rules, self.progress, selection,
+            rehash=prepared.inputs.rehash,
+        )  # fmt: skip
         if now.rules != prepared.inputs.rules:
             raise PlanOutdatedError(
                 "the site's configuration (Include/Exclude, uSync folder or analyser rules and "
@@ -259,12 +267,14 @@ def _stored(store: RestorePointStore, point_id: str) -> Manifest:
 def _refuse_foreign_operations(plan: RestorePlan, inputs: RestoreInputs) -> None:
     """Every step must be one the check could have planned: a covered path or the point's file,
     and for a partial restore one of its selected paths."""
-    records = {record.path: record for record in plan.point.files}
+    contents = plan.point.contents()
     selected = None if inputs.selection is None else set(inputs.selection)
     for op in plan.operations:
-        known = op.path in inputs.files or op.path in records
+        row = contents.row(op.path)
+        known = op.path in inputs.files or row is not None
         known = known and (selected is None or op.path in selected)
-        if not known or (op.action == "write" and op.record != records.get(op.path)):
+        wrong = op.action == "write" and (row is None or op.record != contents.record(row))
+        if not known or wrong:
             raise IntegrityError(
                 f"restore of {inputs.point_id}: the plan names {op.path!r}, which the check "
                 f"could not have planned; {AGAIN}"
@@ -272,10 +282,4 @@ def _refuse_foreign_operations(plan: RestorePlan, inputs: RestoreInputs) -> None
 
 
 def _blocked_now(root: Path, operations: list[FileOp]) -> list[str]:
-    blocked = []
-    for op in operations:
-        try:
-            safe_site_path(root, op.path)
-        except SiteError as error:
-            blocked.append(str(error))
-    return blocked
+    return blocked_paths(root, operations)

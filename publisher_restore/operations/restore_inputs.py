@@ -9,7 +9,10 @@
 At prepare the files the plan leaves alone are known to hold the point's bytes (that
 is why the plan leaves them alone), so only the files the plan changes are hashed
 again; any file that changed after the plan's own scan then fails the re-check,
-which is the safe direction.  Execute hashes every covered file.
+which is the safe direction.  Execute looks at every covered file again: a file whose
+size and modification time still match the point's row (``check.unchanged_by_stat``)
+keeps the point's hash, any other is hashed (every one with ``rehash``, which the
+token covers, so prepare and execute read the same way).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.settings import AnalyserSettings
 from publisher_restore.hashing import file_digest
 from publisher_restore.operations.tokens import fingerprint
-from publisher_restore.progress import Progress
-from publisher_restore.restore.manifest import Manifest, Scope
+from publisher_restore.progress import Progress, SilentProgress
+from publisher_restore.restore.check import SiteScan, scan_site, unchanged_by_stat
+from publisher_restore.restore.manifest import Manifest
 from publisher_restore.restore.plan import RestorePlan
 from publisher_restore.site import Site, SiteFile, SkippedPath
 
@@ -69,6 +73,8 @@ class RestoreInputs(BaseModel):
     """Site-relative path -> SHA-256 of every covered file (``unwritable:...`` for others)."""
     selection: list[str] | None = None
     """A partial restore's paths (only these are covered); None: the point's whole scopes."""
+    rehash: bool = False
+    """Every covered file was hashed (no size-and-time shortcut)."""
 
 
 def _canonical(settings: AnalyserSettings) -> str:
@@ -78,25 +84,27 @@ def _canonical(settings: AnalyserSettings) -> str:
 
 
 def manifest_digest(point: Manifest) -> str:
-    """SHA-256 of what a restore takes from the manifest (not its pin or note)."""
+    """SHA-256 of what a restore takes from the manifest (not its pin or note); the header's
+    ``contents_sha256`` covers the file index, so the header alone is enough."""
     data = point.model_dump_json(exclude={"pinned", "note"})
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def inputs_after_plan(
-    site: Site, point: Manifest, plan: RestorePlan, rules: tuple[Rule, ...]
+    site: Site,
+    point: Manifest,
+    plan: RestorePlan,
+    rules: tuple[Rule, ...],
+    scan: SiteScan | None = None,
 ) -> RestoreInputs:
     """The inputs at prepare: only the files the plan changes are hashed again."""
+    scan = scan or scan_site(site, point, SilentProgress())
     changed = {op.path for op in plan.operations}
-    archived = {record.path: record.sha256 for record in point.files}
-    files, skipped = _covered(site, point, plan.selection)
+    files, skipped = _chosen(scan.files, scan.skipped, plan.selection)
     hashes = {
-        f.path: archived[f.path]
-        if f.path in archived and f.path not in changed
-        else file_digest(f.abs_path)[1]
-        for f in files
+        f.path: file_digest(f.abs_path)[1] if f.path in changed else scan.digest(f) for f in files
     }
-    return _inputs(site, point, rules, hashes, skipped, plan.selection)
+    return _inputs(site, point, rules, hashes, skipped, plan.selection, scan.rehash)
 
 
 def inputs_now(
@@ -105,28 +113,34 @@ def inputs_now(
     rules: tuple[Rule, ...],
     progress: Progress,
     selection: list[str] | None = None,
+    *,
+    rehash: bool = False,
 ) -> RestoreInputs:
-    """The inputs as the site is now: every covered file (of ``selection``, if given) hashed."""
-    files, skipped = _covered(site, point, selection)
+    """The inputs as the site is now: every covered file (of ``selection``, if given)
+    compared with the point again, by size and time unless ``rehash``."""
+    scan = scan_site(site, point, progress, rehash=rehash)
+    files, skipped = _chosen(scan.files, scan.skipped, selection)
+    contents = point.contents()
     progress.begin("recheck", files=len(files), total_bytes=sum(f.size for f in files))
     hashes = {}
     for f in files:
-        hashes[f.path] = file_digest(f.abs_path)[1]
+        row = contents.row(f.path)
+        if not rehash and row is not None and unchanged_by_stat(f, row, contents, point):
+            hashes[f.path] = contents.hashes[row]
+        else:
+            hashes[f.path] = file_digest(f.abs_path)[1]
         progress.advance(files=1, nbytes=f.size)
     progress.end()
-    return _inputs(site, point, rules, hashes, skipped, selection)
+    return _inputs(site, point, rules, hashes, skipped, selection, rehash)
 
 
-def _covered(
-    site: Site, point: Manifest, selection: Collection[str] | None
+def _chosen(
+    files: list[SiteFile], skipped: list[SkippedPath], selection: Collection[str] | None
 ) -> tuple[list[SiteFile], list[SkippedPath]]:
-    skipped: list[SkippedPath] = []
-    files = site.iter_files(include_media=Scope.MEDIA in point.scopes, skipped=skipped)
-    covered = [f for f in files if f.scope in point.scopes]
     if selection is None:
-        return covered, skipped
+        return files, skipped
     chosen = set(selection)
-    return [f for f in covered if f.path in chosen], [s for s in skipped if s.path in chosen]
+    return [f for f in files if f.path in chosen], [s for s in skipped if s.path in chosen]
 
 
 def _inputs(
@@ -136,6 +150,7 @@ def _inputs(
     hashes: dict[str, str],
     skipped: list[SkippedPath],
     selection: list[str] | None,
+    rehash: bool,
 ) -> RestoreInputs:
     for path in skipped:  # all found while walking the scopes' folders
         hashes[path.path] = UNWRITABLE + path.reason
@@ -145,4 +160,5 @@ def _inputs(
         rules=fingerprint(RulesInForce.of(site, rules)),
         files=dict(sorted(hashes.items())),
         selection=selection,
+        rehash=rehash,
     )

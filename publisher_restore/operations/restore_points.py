@@ -11,7 +11,9 @@ point may hold (``restore.point_rules``) before it reads the archive, as ``check
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -30,12 +32,13 @@ from publisher_restore.operations.restore_state import (
 )
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.restore import apply as applying
-from publisher_restore.restore.archive import verify_archive
 from publisher_restore.restore.create import create_restore_point
+from publisher_restore.restore.export import export_point, import_point
 from publisher_restore.restore.manifest import Manifest, Reason
 from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.retention import select_for_pruning
 from publisher_restore.restore.store import UnreadablePoint
+from publisher_restore.restore.verify import verify_point
 from publisher_restore.site import Site
 
 
@@ -44,6 +47,15 @@ class CreatedPoint(BaseModel):
 
     restore_point: Manifest
     recovered: Recovery | None = None
+
+
+class ExportResult(BaseModel):
+    """A point written to one ``.tar.zst`` file."""
+
+    point_id: str
+    path: str
+    bytes: int
+    file_count: int
 
 
 class VerifyResult(BaseModel):
@@ -78,28 +90,41 @@ class RestorePoints:
         return self.env.store.get(point_id)
 
     def create(
-        self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
+        self,
+        *,
+        reason: Reason = Reason.MANUAL,
+        note: str = "",
+        include_media: bool | None = None,
+        rehash: bool = False,
     ) -> Manifest:
         """Take a restore point (media per argument, else per configuration)."""
         return self.create_point(
-            reason=reason, note=note, include_media=include_media
+            reason=reason, note=note, include_media=include_media, rehash=rehash
         ).restore_point
 
     def create_point(
-        self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
+        self,
+        *,
+        reason: Reason = Reason.MANUAL,
+        note: str = "",
+        include_media: bool | None = None,
+        rehash: bool = False,
     ) -> CreatedPoint:
         """``create``, also saying which interrupted restore it finished first."""
         media = self.env.site.settings.include_media if include_media is None else include_media
         with self.env.lock.hold("create"):
             recovered = self.recover_held()
-            point = self.create_held(reason=reason, note=note, include_media=media)
+            point = self.create_held(reason=reason, note=note, include_media=media, rehash=rehash)
         return CreatedPoint(restore_point=point, recovered=recovered)
 
-    def create_held(self, *, reason: Reason, note: str, include_media: bool) -> Manifest:
+    def create_held(
+        self, *, reason: Reason, note: str, include_media: bool, rehash: bool = False
+    ) -> Manifest:
         """Take a restore point inside an operation that holds the site lock.
 
         Nothing is recovered first: the caller may have a restore staged, which a
-        recovery would discard.
+        recovery would discard.  Files whose size and modification time match the
+        previous point are not read again unless ``rehash``.
         """
         if not self.env.lock.held_here:
             raise RuntimeError("create_held needs the site lock held by this thread")
@@ -110,6 +135,7 @@ class RestorePoints:
             reason=reason,
             note=note,
             include_media=include_media,
+            rehash=rehash,
         )
         self.env.lifecycle.restore_point_created(manifest)
         return manifest
@@ -132,6 +158,35 @@ class RestorePoints:
         return results + [
             VerifyResult(point_id=p.point_id, ok=False, error=p.error) for p in unreadable
         ]
+
+    def export(self, point_id: str, out: Path) -> ExportResult:
+        """Write one point (``latest`` too) as a self-contained ``.tar.zst`` file at ``out``
+        (``tar --zstd -xf`` opens it); an existing ``out`` is never overwritten.
+
+        Reads only: no lock, nothing written to the store.  The file appears at ``out``
+        only once it is complete.
+        """
+        point = self.env.store.get(point_id)
+        validate_point(self.env.site, point)
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            with partial.open("xb") as stream:
+                written = export_point(self.env.store, point, stream, self.progress)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(partial, out)  # never over an existing file
+        finally:
+            partial.unlink(missing_ok=True)
+        return ExportResult(
+            point_id=point.id, path=str(out), bytes=written, file_count=point.file_count
+        )
+
+    def import_point(self, source: Path) -> Manifest:
+        """Store the point in a file ``export`` wrote (read as hostile input); it keeps its id."""
+        with source.open("rb") as stream, self.env.lock.hold("import-point"):
+            point = import_point(self.env.site, self.env.store, stream, self.progress)
+        self.env.lifecycle.restore_point_created(point)
+        return point
 
     def delete(self, point_id: str) -> str:
         """Delete a point, also one whose manifest is unreadable; returns its id."""
@@ -174,7 +229,8 @@ class RestorePoints:
         with self.env.lock.hold("prune"):
             doomed = select_for_pruning(self.points(), keep_last=keep_last, keep_days=keep_days)
             for point in doomed:
-                self.env.store.delete(point)
+                self.env.store.delete(point, collect=False)
+            self.env.store.collect_garbage()  # once, after every manifest is gone
         return doomed
 
     def recover(self, *, rollback: bool = False, operation: str = "recover") -> Recovery | None:
@@ -219,11 +275,5 @@ class RestorePoints:
 
     def _verify(self, point: Manifest) -> None:
         self.progress.begin("verify", files=point.file_count, total_bytes=point.content_bytes)
-        with self.env.store.open_archive(point) as stream:
-            verify_archive(
-                stream,
-                point.files,
-                archive_sha256=point.archive_sha256 or None,
-                progress=lambda n: self.progress.advance(nbytes=n),
-            )
+        verify_point(self.env.store, point, lambda n: self.progress.advance(nbytes=n))
         self.progress.end()

@@ -15,7 +15,7 @@ selection is written, deleted or even looked at.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -62,7 +62,11 @@ def chooser(selection: RestoreSelection, point_id: str) -> Chooser:
     specs = [parse_item_spec(text) for text in selection.items]
     globs = [(pattern, PathMatcher([pattern])) for pattern in selection.paths]
 
-    def choose(now: Sequence[AnyItem], then: Sequence[AnyItem], paths: Collection[str]) -> set[str]:
+    def choose(
+        now: Callable[[], Sequence[AnyItem]],
+        then: Callable[[], Sequence[AnyItem]],
+        paths: Collection[str],
+    ) -> set[str]:
         chosen: set[str] = set()
         for pattern, matcher in globs:
             matched = {path for path in paths if matcher.matches(path)}
@@ -71,8 +75,8 @@ def chooser(selection: RestoreSelection, point_id: str) -> Chooser:
                     f"--path {pattern!r} matches no file of restore point {point_id} or the site"
                 )
             chosen |= matched
-        if specs:
-            chosen |= _item_paths(now, then, specs, point_id)
+        if specs:  # only items need every item read in full; paths do not
+            chosen |= _item_paths(now(), then(), specs, point_id)
         return chosen
 
     return choose
@@ -98,7 +102,7 @@ def _item_paths(
     return chosen
 
 
-def _pairs_by_item(now: Sequence[AnyItem], then: Sequence[AnyItem]) -> dict[int, ItemPair]:
+def _pairs_by_item(now: Sequence[AnyItem], then: Sequence[AnyItem]) -> dict[int, ItemPair[AnyItem]]:
     """Each item's pair, as ``check`` pairs them (an unchanged item is paired with itself)."""
     pairing = pair(list(now), list(then), grouping=Grouping.VERSION_FOLDER)
     pairs = item_pairs(pairing) + [ItemPair(item, item) for item in pairing.items.unchanged]
@@ -131,5 +135,5 @@ def _resolved(source: SourceItems, spec: ItemSpec) -> AnyItem | None:
         raise
 
 
-def _paths(pair: ItemPair) -> set[str]:
+def _paths(pair: ItemPair[AnyItem]) -> set[str]:
     return {item.path for item in (pair.now, pair.then) if item is not None}

@@ -13,30 +13,35 @@ import contextlib
 import errno
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from publisher_restore.errors import IntegrityError, RecoveryNeededError
 from publisher_restore.faults import crash_point
 from publisher_restore.hashing import file_digest
 from publisher_restore.progress import Progress
-from publisher_restore.restore.archive import extract_verified
 from publisher_restore.restore.journal import Journal, WorkArea
 from publisher_restore.restore.plan import FileOp, RestorePlan
-from publisher_restore.restore.site_paths import safe_site_path
+from publisher_restore.restore.point_reader import reader_for
+from publisher_restore.restore.site_paths import SafePaths, safe_site_path
 from publisher_restore.restore.store import RestorePointStore
 from publisher_restore.storage.fsutil import prune_empty_dirs
 
+SYNC_THREADS = 16
+
 
 def stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress) -> None:
-    """Extract the files to write into the work area, verifying the whole archive.
+    """Write the files to restore into the work area, each verified against its hash.
 
+    Only the objects holding them are read (a version-1 point's archive is read whole).
     The site is not touched; on any failure the work area is discarded.
     """
     work.start_fresh()
     work.write(Journal(point_id=plan.point.id, phase="staging", operations=plan.operations))
     try:
         _stage(work, store, plan, progress)
-        os.sync()  # staged bytes must be on disk before the journal says they can be used
+        # Staged bytes must be on disk before the journal says they can be used.
+        sync_tree(work.staged)
     except BaseException:
         work.discard()
         raise
@@ -83,13 +88,17 @@ def roll_back(root: Path, work: WorkArea) -> Journal:
 def folders_to_create(root: Path, ops: list[FileOp]) -> list[str]:
     """Site-relative folders that writing ``ops`` would create, deepest first."""
     missing: set[str] = set()
+    present: set[str] = {""}
     for op in ops:
         if op.action != "write":
             continue
-        folder = (root / op.path).parent
-        while folder != root and not os.path.lexists(folder):
-            missing.add(folder.relative_to(root).as_posix())
-            folder = folder.parent
+        folder = op.path.rpartition("/")[0]
+        while folder not in present and folder not in missing:
+            if os.path.lexists(os.path.join(root, folder)):
+                present.add(folder)
+                break
+            missing.add(folder)
+            folder = folder.rpartition("/")[0]
     return sorted(missing, key=lambda rel: (-rel.count("/"), rel))
 
 
@@ -112,10 +121,11 @@ def run_operations(
 ) -> None:
     """Run every operation; an OS failure leaves a journal that ``recover`` resumes."""
     progress.begin("apply", files=len(ops), total_bytes=0)
+    paths = _Paths(root, work)
     for op in ops:
         try:
             if op.action == "write":
-                _write(root, work, op, recheck_staged)
+                _write(paths, op, recheck_staged)
             else:
                 _delete(root, work, op)
         except OSError as error:
@@ -131,36 +141,71 @@ def run_operations(
 
 
 def _stage(work: WorkArea, store: RestorePointStore, plan: RestorePlan, progress: Progress) -> None:
-    wanted = {op.path for op in plan.operations if op.action == "write"}
-    point = plan.point
-    progress.begin("stage", files=len(point.files), total_bytes=point.content_bytes)
-    with store.open_archive(point) as stream:
-        extract_verified(
-            stream,
-            point.files,
-            work.staged,
-            only=wanted,
-            archive_sha256=point.archive_sha256 or None,
-            progress=lambda n: progress.advance(nbytes=n),
-        )
+    writes = [op for op in plan.operations if op.action == "write"]
+    total = sum(op.record.size for op in writes if op.record is not None)
+    progress.begin("stage", files=len(writes), total_bytes=total)
+    reader_for(store, plan.point).stage(
+        {op.path for op in writes}, work.staged, lambda n: progress.advance(nbytes=n)
+    )
     progress.end()
 
 
-def _write(root: Path, work: WorkArea, op: FileOp, recheck_staged: bool) -> None:
-    target, staged, backup = (
-        safe_site_path(root, op.path),
-        work.staged / op.path,
-        work.backup / op.path,
-    )
-    if not staged.exists():
+def sync_tree(root: Path) -> None:
+    """fsync every file and folder below ``root`` (in parallel: the file system commits
+    them together), so they survive a power cut."""
+    paths: list[str] = []
+    for folder, _dirs, files in os.walk(root):
+        paths.append(folder)
+        paths.extend(os.path.join(folder, name) for name in files)
+    slices = [paths[i::SYNC_THREADS] for i in range(min(SYNC_THREADS, len(paths)))]
+    with ThreadPoolExecutor(max(1, len(slices))) as pool:
+        list(pool.map(_fsync_all, slices))
+
+
+def _fsync_all(paths: list[str]) -> None:
+    for path in paths:
+        _fsync(path)
+
+
+def _fsync(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Paths:
+    """Where an apply reads and writes, with the folders it has checked or made remembered
+    (a restore writes thousands of files into a few folders)."""
+
+    def __init__(self, root: Path, work: WorkArea) -> None:
+        self.root = root
+        self.staged = str(work.staged)
+        self.backup = str(work.backup)
+        self.safe = SafePaths(root)
+        self._made: set[str] = set()
+
+    def make_parent(self, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+
+
+def _write(paths: _Paths, op: FileOp, recheck_staged: bool) -> None:
+    target = paths.safe.check(op.path)
+    staged = os.path.join(paths.staged, op.path)
+    backup = os.path.join(paths.backup, op.path)
+    if not os.path.exists(staged):
         _check_already_written(target, op)
         return
     if recheck_staged:
-        _check_staged(staged, op)
-    if (target.exists() or target.is_symlink()) and not backup.exists():
-        _save_copy(target, backup)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    move_file(staged, target)
+        _check_staged(Path(staged), op)
+    if os.path.lexists(target) and not os.path.exists(backup):
+        _save_copy(target, Path(backup))
+    paths.make_parent(str(target))
+    move_file(Path(staged), target)
 
 
 def _check_staged(staged: Path, op: FileOp) -> None:

@@ -1,74 +1,120 @@
-"""``check``: compare a restore point with the site as it is now.
+"""``check``: compare a restore point with the site as it is now, touching only what changed.
 
-Files are compared by SHA-256.  uSync files that differ are parsed on both
-sides and paired by ``usync.pairing`` (the rule ``analyse`` uses too: version
-folder, type, Key, then Alias), so a report says "property made mandatory", not
-"file changed".  Only the archived files that differ are read from the archive,
-and no item file is ever read whole past the item size limit.
+1. The site's files in the point's scopes are compared with the point's index by hash.
+   A file whose size and modification time still match its row (recorded long enough
+   before the point was taken) is taken as unchanged without being read (the same
+   shortcut ``create`` uses; ``rehash`` reads every file).
+2. Only the uSync files that differ are read as items: on the site in full, in the
+   point as far as needed.  An item file that is the same on both sides takes part by
+   the identity the index recorded (``shared_files``), read from the site only if an
+   analyser rule asks.  A point's content or media item that the site does not hold at
+   all is created whole by the restore: it is known by its identity, never parsed.
+3. Items are paired by ``usync.pairing`` (the rule ``analyse`` uses: version folder,
+   type, Key, then Alias), so a report says "property made mandatory", not "file
+   changed".  An updated item lists every field that changes; a created or deleted item
+   is created or deleted whole (its marker's action is named, its fields are not).
 
-In the report the site now is the ``current`` side and the restore point the
-``incoming`` one, as in the analyser's findings for the restore.
+Memory follows what changed.  In the report the site now is the ``current`` side and the
+restore point the ``incoming`` one, as in the analyser's findings for the restore.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic
 
 import pluggy
 
 from publisher_restore.analyser import AnalysisProblem
+from publisher_restore.analyser.shared import SharedItem
 from publisher_restore.errors import SiteError
 from publisher_restore.hashing import bytes_digest, file_digest
 from publisher_restore.progress import Progress
-from publisher_restore.restore.archive import read_member_bytes
-from publisher_restore.restore.manifest import FileRecord, Manifest, Scope
+from publisher_restore.restore.contents import Identity, PointContents, PointItem
+from publisher_restore.restore.create import is_item_file
+from publisher_restore.restore.identity import TREE, read_identity
+from publisher_restore.restore.manifest import Manifest, Scope
 from publisher_restore.restore.plan import Change, ChangeKind, FileOp, RestorePlan
+from publisher_restore.restore.point_reader import reader_for
 from publisher_restore.restore.point_rules import validate_point
 from publisher_restore.restore.restore_analysis import restore_findings
-from publisher_restore.restore.site_paths import safe_site_path
+from publisher_restore.restore.shared_files import SiteSharedItem
+from publisher_restore.restore.site_paths import SafePaths
 from publisher_restore.restore.store import RestorePointStore
-from publisher_restore.site import Site, SiteFile
+from publisher_restore.site import Site, SiteFile, SkippedPath
 from publisher_restore.usync.diff import ChangeDetail, diff_items
-from publisher_restore.usync.identity import Grouping
+from publisher_restore.usync.identity import E, Grouping, key_fold
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, EmptyItem, ParseProblem
 from publisher_restore.usync.pairing import Duplicate, Pairing, pair
 from publisher_restore.usync.sources import over_limit, read_item_bytes
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
+Parsed = AnyItem | ParseProblem
+Items = Callable[[], Sequence[AnyItem]]
 
-@dataclass(frozen=True)
+Chooser = Callable[[Items, Items, Collection[str]], Collection[str]]
+"""Partial restore: from the items now and the point's items (asked for only when needed:
+they are read in full) and every covered path, the paths to restore
+(``operations.restore_selection`` builds one from ``--item`` and ``--path``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class CurrentFile:
-    """A file of the site now, with its digest (and, for uSync item files, bytes or why not)."""
+    """A file of the site now, with its digest; a changed uSync item file also parsed."""
 
     site_file: SiteFile
     sha256: str
-    data: bytes | ParseProblem | None = None
+    parsed: Parsed | None = None
+    read: bool = True
+    """False: taken as unchanged by size and modification time, not read."""
 
 
-Parsed = AnyItem | ParseProblem
+@dataclass
+class SiteScan:
+    """The site's files in a point's scopes, as one walk found them, and their digests."""
 
-Chooser = Callable[[Sequence[AnyItem], Sequence[AnyItem], Collection[str]], Collection[str]]
-"""Partial restore: from the items now, the point's items and every covered path, the paths
-to restore (``operations.restore_selection`` builds one from ``--item`` and ``--path``)."""
+    files: list[SiteFile]
+    skipped: list[SkippedPath]
+    current: dict[str, CurrentFile] = field(default_factory=dict)
+    """The files the point's own rules cover too (what ``check`` compares)."""
+    rehash: bool = False
+
+    def digest(self, site_file: SiteFile) -> str:
+        """The digest of any scanned file (those outside the point's rules hashed now)."""
+        found = self.current.get(site_file.path)
+        return found.sha256 if found is not None else file_digest(site_file.abs_path)[1]
+
+
+Entry = AnyItem | PointItem
 
 
 @dataclass(frozen=True)
-class ItemPair:
+class ItemPair(Generic[E]):
     """An item (or marker) now and the same one in the restore point; either may be missing."""
 
-    now: AnyItem | None
-    then: AnyItem | None
+    now: E | None
+    then: E | None
 
 
 @dataclass
 class ParsedSide:
-    """The uSync items of one side, and the files that could not be parsed."""
+    """The changed uSync items of one side, and the files that could not be parsed."""
 
-    items: list[AnyItem]
+    items: list[Entry]
     problems: list[ParseProblem]
+
+
+@dataclass
+class Shared:
+    """Item files unchanged between the site and the point: one entry for both sides."""
+
+    items: list[SharedItem] = field(default_factory=list)
+    models: list[AnyItem] = field(default_factory=list)
+    """Read in full although unchanged (languages, markers, items without a valid Key)."""
+    problems: list[ParseProblem] = field(default_factory=list)
 
 
 def plan_restore(
@@ -78,172 +124,348 @@ def plan_restore(
     progress: Progress,
     pm: pluggy.PluginManager | None = None,
     choose: Chooser | None = None,
+    *,
+    scan: SiteScan | None = None,
+    rehash: bool = False,
 ) -> RestorePlan:
     """What restoring ``point`` (or the part ``choose`` picks) would change; changes nothing."""
     point_rules = validate_point(site, point)
-    restorable, kept_out = _split_by_current_rules(site, point, point_rules)
-    current = scan_current(site, point, point_rules, progress)
-    operations = file_operations(current, restorable)
-    archived = _archived_configs(store, point, current, progress)
-    parsed_now = _parse_files(_config_bytes_now(current))
-    now = _side(parsed_now)
-    then = _side(_parse_point_files(point, archived, parsed_now))
+    contents = point.contents()
+    restorable, kept_out = _split_by_current_rules(site, contents, point_rules)
+    scan = scan or scan_site(site, point, progress, rehash=rehash)
+    current = compare_current(scan, site, point, point_rules, progress)
+    operations = file_operations(current, contents, restorable)
+    unchanged = _Unchanged(contents, current)
+    now = _side_now(current)
+    then = _side_then(store, point, contents, current, now)
     chosen: set[str] | None = None
     if choose is not None:
-        chosen = set(choose(now.items, then.items, {*current, *(r.path for r in restorable)}))
+        all_now, all_then = _everything(store, point, now, then, unchanged)
+        covered = {*current, *(contents.paths[row] for row in restorable)}
+        chosen = set(choose(all_now, all_then, covered))
         operations = [op for op in operations if op.path in chosen]
         then = _partly_restored(now, then, chosen)
-    pairing = pair(now.items, then.items, grouping=Grouping.VERSION_FOLDER)
-    changes = _changes(current, point, operations, pairing)
-    problems = _problems(now, then, kept_out)
-    plan = RestorePlan(point=point, changes=changes, operations=operations, problems=problems)
+    problems = _problems(now, then, unchanged.problems(), [contents.paths[row] for row in kept_out])
+    plan = RestorePlan(point=point, operations=operations, problems=problems)
     plan.selection = None if chosen is None else sorted(chosen)
-    plan.blocked = _blocked(site.root, operations)
-    plan.findings = restore_findings(site, point.usync_folder, now.items, then.items, pm)
+    plan.blocked = blocked_paths(site.root, operations)
+    if now.items or then.items:  # with no changed item there is nothing to pair or analyse
+        shared = unchanged.shared()
+        common = shared.items
+        pairing = pair(now.items, then.items, common=common, grouping=Grouping.VERSION_FOLDER)
+        plan.changes = _changes(current, point, operations, pairing)
+        plan.findings = restore_findings(
+            site, point.usync_folder, now.items, then.items, pm, shared=shared.items,
+            shared_models=shared.models, point_paths=contents.paths,
+        )  # fmt: skip
+    else:
+        plan.changes = _file_changes(current, contents, operations, covered=set())
     return plan
 
 
-def scan_current(
-    site: Site, point: Manifest, point_rules: Site, progress: Progress
-) -> dict[str, CurrentFile]:
-    """Hash every current file that the point's scopes and its own rules both cover."""
+def scan_site(site: Site, point: Manifest, progress: Progress, *, rehash: bool = False) -> SiteScan:
+    """Walk the site's files in the point's scopes (once; check and the plan token share it)."""
+    skipped: list[SkippedPath] = []
     scopes = point.scopes
+    files = site.iter_files(include_media=Scope.MEDIA in scopes, skipped=skipped)
+    return SiteScan([f for f in files if f.scope in scopes], skipped, rehash=rehash)
+
+
+def compare_current(
+    scan: SiteScan, site: Site, point: Manifest, point_rules: Site, progress: Progress
+) -> dict[str, CurrentFile]:
+    """Digest every scanned file the point's own rules cover too; parse the changed items."""
+    contents = point.contents()
     files = [
-        f
-        for f in site.iter_files(include_media=Scope.MEDIA in scopes)
-        if f.scope in scopes and (point_rules is site or point_rules.scope_of(f.path) == f.scope)
+        f for f in scan.files if point_rules is site or point_rules.scope_of(f.path) == f.scope
     ]
     progress.begin("scan", files=len(files), total_bytes=sum(f.size for f in files))
-    current = {}
+    current: dict[str, CurrentFile] = {}
     for site_file in files:
-        current[site_file.path] = _scanned(site_file)
+        row = contents.row(site_file.path)
+        current[site_file.path] = _compared(site_file, row, contents, point, scan.rehash)
         progress.advance(files=1, nbytes=site_file.size)
     progress.end()
+    scan.current = current
     return current
 
 
-def _scanned(site_file: SiteFile) -> CurrentFile:
-    """Item files are small and parsed later: keep the bytes hashed, so they are read once.
+def unchanged_by_stat(
+    site_file: SiteFile, row: int | None, contents: PointContents, point: Manifest
+) -> bool:
+    """The size-and-time shortcut: the file still has the size and modification time its
+    row recorded, and the row was recorded long enough before the point was taken."""
+    if row is None:
+        return False
+    mtime = contents.mtimes[row]
+    return (
+        0 < mtime < point.trusted_before_ns
+        and mtime == site_file.mtime_ns
+        and contents.sizes[row] == site_file.size
+    )
 
-    One over the item size limit is hashed as a stream and reported, never read whole.
-    """
-    if not _is_config(site_file.path, site_file.scope):
+
+def _compared(
+    site_file: SiteFile, row: int | None, contents: PointContents, point: Manifest, rehash: bool
+) -> CurrentFile:
+    if row is not None and not rehash and unchanged_by_stat(site_file, row, contents, point):
+        return CurrentFile(site_file, contents.hashes[row], read=False)
+    if not is_item_file(site_file.path, site_file.scope):
         return CurrentFile(site_file, file_digest(site_file.abs_path)[1])
     if site_file.size > MAX_ITEM_BYTES:
+        sha256 = file_digest(site_file.abs_path)[1]
+        if row is not None and contents.hashes[row] == sha256:
+            return CurrentFile(site_file, sha256)  # the same bytes: shared
         too_big = ParseProblem(path=site_file.path, problem=over_limit(site_file.size))
-        return CurrentFile(site_file, file_digest(site_file.abs_path)[1], too_big)
+        return CurrentFile(site_file, sha256, too_big)
     read = read_item_bytes(site_file.abs_path, site_file.path)
     if isinstance(read.data, ParseProblem):
         raise SiteError(f"{read.data} (it changed while check read the site)")
-    return CurrentFile(site_file, bytes_digest(read.data), read.data)
-
-
-def _problems(
-    now: ParsedSide, then: ParsedSide, kept_out: list[FileRecord]
-) -> list[AnalysisProblem]:
-    """Unreadable files of each side, in the analyser's shape (the site now is current)."""
-    found = [AnalysisProblem(side="current", **p.model_dump()) for p in now.problems]
-    found += [AnalysisProblem(side="incoming", **p.model_dump()) for p in then.problems]
-    outside = "not restored, outside the site's current scopes"
-    found += [AnalysisProblem(side="incoming", path=r.path, problem=outside) for r in kept_out]
-    return found
+    sha256 = bytes_digest(read.data)
+    if row is not None and contents.hashes[row] == sha256:
+        return CurrentFile(site_file, sha256)  # the same bytes: shared, not parsed
+    return CurrentFile(site_file, sha256, parse_file_bytes(read.data, site_file.path))
 
 
 def _split_by_current_rules(
-    site: Site, point: Manifest, point_rules: Site
-) -> tuple[list[FileRecord], list[FileRecord]]:
-    """Files the site's rules still cover are restored; the others are reported."""
+    site: Site, contents: PointContents, point_rules: Site
+) -> tuple[list[int], list[int]]:
+    """Rows the site's rules still cover are restored; the others are reported."""
+    rows = range(len(contents))
     if point_rules is site:
-        return list(point.files), []
-    restorable: list[FileRecord] = []
-    kept_out: list[FileRecord] = []
-    for record in point.files:
-        fits = site.scope_of(record.path) == record.scope
-        (restorable if fits else kept_out).append(record)
+        return list(rows), []
+    restorable: list[int] = []
+    kept_out: list[int] = []
+    for row in rows:
+        fits = site.scope_of(contents.paths[row]) == contents.scopes[row]
+        (restorable if fits else kept_out).append(row)
     return restorable, kept_out
 
 
-def _blocked(root: Path, operations: list[FileOp]) -> list[str]:
-    blocked = []
-    for op in operations:
-        try:
-            safe_site_path(root, op.path)
-        except SiteError as error:
-            blocked.append(str(error))
-    return blocked
-
-
 def file_operations(
-    current: dict[str, CurrentFile], archived: Iterable[FileRecord]
+    current: dict[str, CurrentFile], contents: PointContents, rows: Iterable[int]
 ) -> list[FileOp]:
     """Write what differs or is missing; delete what the point does not have."""
-    wanted = {record.path: record for record in archived}
-    ops = [
-        FileOp(path=path, action="write", record=record)
-        for path, record in sorted(wanted.items())
-        if path not in current or current[path].sha256 != record.sha256
+    ops: list[FileOp] = []
+    wanted: set[str] = set()
+    for row in rows:
+        path = contents.paths[row]
+        wanted.add(path)
+        found = current.get(path)
+        if found is None or found.sha256 != contents.hashes[row]:
+            record = contents.record(row)
+            ops.append(FileOp.model_construct(_OP_FIELDS, path=path, action="write", record=record))
+    ops.sort(key=lambda op: op.path)
+    ops += [
+        FileOp.model_construct(_OP_FIELDS, path=path, action="delete", record=None)
+        for path in sorted(current)
+        if path not in wanted
     ]
-    ops += [FileOp(path=path, action="delete") for path in sorted(current) if path not in wanted]
     return ops
 
 
-def _is_config(path: str, scope: Scope) -> bool:
-    return scope == Scope.USYNC and path.endswith(".config")
+_OP_FIELDS = set(FileOp.model_fields)
+"""Every field of an operation set (see ``contents._FILE_FIELDS``)."""
 
 
-def _archived_configs(
-    store: RestorePointStore, point: Manifest, current: dict[str, CurrentFile], progress: Progress
-) -> dict[str, bytes | ParseProblem]:
-    """The point's item files that differ from the site's; one too big is reported, not read."""
-    changed = [
-        r
-        for r in point.files
-        if _is_config(r.path, r.scope)
-        and (r.path not in current or current[r.path].sha256 != r.sha256)
+def blocked_paths(root: Path, operations: list[FileOp]) -> list[str]:
+    """Why some of the operations' paths cannot be written safely (links in the way)."""
+    paths = SafePaths(root)
+    return [problem for op in operations if (problem := paths.problem(op.path)) is not None]
+
+
+# -- the two sides ---------------------------------------------------------------------------
+
+
+def _side_now(current: dict[str, CurrentFile]) -> ParsedSide:
+    side = ParsedSide(items=[], problems=[])
+    for path in sorted(current):
+        parsed = current[path].parsed
+        if isinstance(parsed, ParseProblem):
+            side.problems.append(parsed)
+        elif parsed is not None:
+            side.items.append(parsed)
+    return side
+
+
+def _changed_rows(contents: PointContents, current: dict[str, CurrentFile]) -> list[int]:
+    """Rows of the point's item files whose bytes the site does not have."""
+    return [
+        row
+        for row, path in enumerate(contents.paths)
+        if is_item_file(path, contents.scopes[row])
+        and (path not in current or current[path].sha256 != contents.hashes[row])
     ]
-    found: dict[str, bytes | ParseProblem] = {
-        r.path: ParseProblem(path=r.path, problem=over_limit(r.size))
-        for r in changed
-        if r.size > MAX_ITEM_BYTES
-    }
-    wanted = {r.path for r in changed if r.path not in found}
-    if not wanted:
-        return found
-    progress.begin("read", files=len(point.files), total_bytes=point.content_bytes)
-    with store.open_archive(point) as stream:
-        found.update(read_member_bytes(stream, point.files, wanted, max_bytes=MAX_ITEM_BYTES))
-    progress.end()
-    return found
 
 
-def _config_bytes_now(current: dict[str, CurrentFile]) -> dict[str, bytes | ParseProblem]:
-    return {path: f.data for path, f in current.items() if f.data is not None}
-
-
-def _parse_point_files(
+def _side_then(
+    store: RestorePointStore,
     point: Manifest,
-    archived: dict[str, bytes | ParseProblem],
-    parsed_now: dict[str, Parsed],
-) -> dict[str, Parsed]:
-    """The point's uSync files: a file unchanged since is the same item, parsed once."""
-    parsed: dict[str, Parsed] = {}
-    for record in point.files:
-        if not _is_config(record.path, record.scope):
-            continue
-        data = archived.get(record.path)
-        if data is None:
-            parsed[record.path] = parsed_now[record.path]
+    contents: PointContents,
+    current: dict[str, CurrentFile],
+    now: ParsedSide,
+) -> ParsedSide:
+    """The point's changed item files: read in full where a comparison needs them."""
+    held_now = {_held_key(item) for item in now.items}
+    side = ParsedSide(items=[], problems=[])
+    wanted: list[int] = []
+    for row in _changed_rows(contents, current):
+        path = contents.paths[row]
+        problem = contents.problems.get(path)
+        identity = contents.identities[row]
+        if problem is not None and contents.legacy_items is None:
+            side.problems.append(
+                ParseProblem(path=path, line=problem.line, problem=problem.problem)
+            )
+        elif contents.sizes[row] > MAX_ITEM_BYTES:
+            side.problems.append(ParseProblem(path=path, problem=over_limit(contents.sizes[row])))
+        elif identity is not None and _created_whole(identity, held_now):
+            side.items.append(PointItem(identity.item_type, identity.key, identity.alias, path))
         else:
-            parsed[record.path] = _parse(data, record.path)
-    return parsed
+            wanted.append(row)
+    found = reader_for(store, point).read_files(contents.paths[row] for row in wanted)
+    for row in wanted:
+        parsed = parse_file_bytes(found[contents.paths[row]], contents.paths[row])
+        if isinstance(parsed, ParseProblem):
+            side.problems.append(parsed)
+        else:
+            side.items.append(parsed)
+    side.items.sort(key=lambda entry: entry.path)
+    side.problems.sort(key=lambda problem: problem.path)
+    return side
 
 
-def _parse_files(files: dict[str, bytes | ParseProblem]) -> dict[str, Parsed]:
-    return {path: _parse(data, path) for path, data in sorted(files.items())}
+def _held_key(item: Entry) -> tuple[str, str]:
+    return item.item_type, key_fold(item.key) or ""
 
 
-def _parse(data: bytes | ParseProblem, path: str) -> Parsed:
-    return data if isinstance(data, ParseProblem) else parse_file_bytes(data, path)
+def _created_whole(identity: Identity, held_now: set[tuple[str, str]]) -> bool:
+    """A content or media item the site does not hold at all: the restore creates it whole,
+    so nothing compares its fields (the analyser's rules read no created content)."""
+    if identity.item_type not in TREE or identity.modelled or not identity.key:
+        return False
+    return (identity.item_type, key_fold(identity.key) or "") not in held_now
+
+
+class _Unchanged:
+    """The item files both sides hold unchanged, as the index knows them (built on demand:
+    a check with no changed item needs only their problems)."""
+
+    def __init__(self, contents: PointContents, current: dict[str, CurrentFile]) -> None:
+        self._contents = contents
+        self._current = current
+        self._shared: Shared | None = None
+
+    def rows(self) -> Iterator[tuple[str, int, CurrentFile]]:
+        contents = self._contents
+        for path, found in self._current.items():
+            row = contents.row(path)
+            if row is None or not is_item_file(path, found.site_file.scope):
+                continue
+            if found.sha256 == contents.hashes[row]:
+                yield path, row, found
+
+    def problems(self) -> list[ParseProblem]:
+        """Unchanged files the index lists as unreadable (a version-2 point)."""
+        if self._contents.legacy_items is not None:
+            return self.shared().problems
+        found = [p for path, _row, _file in self.rows() if (p := self._problem(path))]
+        return sorted(found, key=lambda problem: problem.path)
+
+    def _problem(self, path: str) -> ParseProblem | None:
+        problem = self._contents.problems.get(path)
+        if problem is None:
+            return None
+        return ParseProblem(path=path, line=problem.line, problem=problem.problem)
+
+    def shared(self) -> Shared:
+        if self._shared is None:
+            self._shared = self._build()
+        return self._shared
+
+    def _build(self) -> Shared:
+        shared = Shared()
+        legacy = self._contents.legacy_items is not None
+        for path, row, found in self.rows():
+            problem = None if legacy else self._problem(path)
+            if problem is not None:
+                shared.problems.append(problem)
+                continue
+            identity = self._contents.identities[row]
+            if identity is None:  # a version-1 point: its index has no identities
+                identity_or_problem = _identity_from_site(found.site_file)
+                if isinstance(identity_or_problem, ParseProblem):
+                    shared.problems.append(identity_or_problem)
+                    continue
+                identity = identity_or_problem
+            if identity.modelled:
+                model = _model_from_site(found.site_file)
+                if isinstance(model, ParseProblem):
+                    shared.problems.append(model)
+                else:
+                    shared.models.append(model)
+            else:
+                shared.items.append(SiteSharedItem(identity, path, found.site_file.abs_path))
+        shared.items.sort(key=lambda item: item.path)
+        shared.models.sort(key=lambda item: item.path)
+        shared.problems.sort(key=lambda problem: problem.path)
+        return shared
+
+
+def _site_bytes(site_file: SiteFile) -> bytes | ParseProblem:
+    if site_file.size > MAX_ITEM_BYTES:
+        return ParseProblem(path=site_file.path, problem=over_limit(site_file.size))
+    return read_item_bytes(site_file.abs_path, site_file.path).data
+
+
+def _identity_from_site(site_file: SiteFile) -> Identity | ParseProblem:
+    data = _site_bytes(site_file)
+    return data if isinstance(data, ParseProblem) else read_identity(data, site_file.path)
+
+
+def _model_from_site(site_file: SiteFile) -> Parsed:
+    data = _site_bytes(site_file)
+    return data if isinstance(data, ParseProblem) else parse_file_bytes(data, site_file.path)
+
+
+def _everything(
+    store: RestorePointStore,
+    point: Manifest,
+    now: ParsedSide,
+    then: ParsedSide,
+    same: _Unchanged,
+) -> tuple[Items, Items]:
+    """Both sides' items in full, unchanged ones included, read only if the chooser asks."""
+    models: dict[str, list[AnyItem]] = {}
+
+    def unchanged() -> list[AnyItem]:
+        if "shared" not in models:
+            shared = same.shared()
+            parsed = [s.model() for s in shared.items]
+            models["shared"] = [*shared.models, *(m for m in parsed if m is not None)]
+        return models["shared"]
+
+    def all_now() -> list[AnyItem]:
+        return [*(i for i in now.items if not isinstance(i, PointItem)), *unchanged()]
+
+    def all_then() -> list[AnyItem]:
+        if "then" not in models:
+            models["then"] = _then_models(store, point, then)
+        return [*models["then"], *unchanged()]
+
+    return all_now, all_then
+
+
+def _then_models(store: RestorePointStore, point: Manifest, then: ParsedSide) -> list[AnyItem]:
+    """The point's changed items, those known by identity only read now."""
+    only_known = [i.path for i in then.items if isinstance(i, PointItem)]
+    found = reader_for(store, point).read_files(only_known)
+    items: list[AnyItem] = [i for i in then.items if not isinstance(i, PointItem)]
+    for path in only_known:
+        parsed = parse_file_bytes(found[path], path)
+        if not isinstance(parsed, ParseProblem):
+            items.append(parsed)
+    return items
 
 
 def _partly_restored(now: ParsedSide, then: ParsedSide, chosen: set[str]) -> ParsedSide:
@@ -255,46 +477,87 @@ def _partly_restored(now: ParsedSide, then: ParsedSide, chosen: set[str]) -> Par
     )
 
 
-def _side(parsed: dict[str, Parsed]) -> ParsedSide:
-    side = ParsedSide(items=[], problems=[])
-    for _path, result in sorted(parsed.items()):
-        if isinstance(result, ParseProblem):
-            side.problems.append(result)
-        else:
-            side.items.append(result)
-    return side
+def _problems(
+    now: ParsedSide, then: ParsedSide, unchanged: list[ParseProblem], kept_out: list[str]
+) -> list[AnalysisProblem]:
+    """Unreadable files of each side, in the analyser's shape (the site now is current)."""
+    current = sorted([*now.problems, *unchanged], key=lambda p: p.path)
+    incoming = sorted([*then.problems, *unchanged], key=lambda p: p.path)
+    found = [AnalysisProblem(side="current", **p.model_dump()) for p in current]
+    found += [AnalysisProblem(side="incoming", **p.model_dump()) for p in incoming]
+    outside = "not restored, outside the site's current scopes"
+    found += [AnalysisProblem(side="incoming", path=path, problem=outside) for path in kept_out]
+    return found
+
+
+# -- changes ---------------------------------------------------------------------------------
 
 
 def _changes(
     current: dict[str, CurrentFile],
     point: Manifest,
     operations: list[FileOp],
-    pairing: Pairing[AnyItem],
+    pairing: Pairing[Entry],
 ) -> list[Change]:
     changed_paths = {op.path for op in operations}
     kinds = {op.path: _file_change_kind(op, current) for op in operations}
     duplicates = pairing.items.duplicates
     item_changes, covered = _item_changes(item_pairs(pairing), duplicates, changed_paths, kinds)
-    scopes = {r.path: r.scope for r in point.files}
-    file_changes = [
-        Change(
-            path=op.path,
-            change=kinds[op.path],
-            scope=scopes.get(op.path) or current[op.path].site_file.scope,
-            files=[op.path],
-        )
-        for op in operations
-        if op.path not in covered
-    ]
+    file_changes = _file_changes(current, point.contents(), operations, covered)
     return sorted([*item_changes, *file_changes], key=lambda c: (c.path, c.change))
 
 
-def item_pairs(pairing: Pairing[AnyItem]) -> list[ItemPair]:
+def _file_changes(
+    current: dict[str, CurrentFile],
+    contents: PointContents,
+    operations: list[FileOp],
+    covered: set[str],
+) -> list[Change]:
+    """A change for every operation no item change covers (views, css, unreadable files)."""
+    found = []
+    for op in operations:
+        if op.path in covered:
+            continue
+        row = contents.row(op.path)
+        scope = contents.scopes[row] if row is not None else current[op.path].site_file.scope
+        found.append(_change(op.path, _file_change_kind(op, current), scope, files=[op.path]))
+    return found
+
+
+_CHANGE_FIELDS = set(Change.model_fields)
+"""Every field of a change set: one object shared by every change built (see
+``contents._FILE_FIELDS``)."""
+
+
+def _change(
+    path: str,
+    kind: ChangeKind,
+    scope: Scope,
+    *,
+    files: list[str],
+    item: Entry | None = None,
+    details: list[ChangeDetail] | None = None,
+) -> Change:
+    """A ``Change`` built without validation (every value is typed already)."""
+    return Change.model_construct(
+        _CHANGE_FIELDS,
+        path=path,
+        change=kind,
+        scope=scope,
+        item_type=None if item is None else item.item_type,
+        key=None if item is None else item.key,
+        alias=None if item is None else item.alias,
+        details=[] if details is None else details,
+        files=files,
+    )
+
+
+def item_pairs(pairing: Pairing[E]) -> list[ItemPair[E]]:
     """Items and marker files: pairs, then what only one side holds.
 
     Two marker files naming one item are two files on disk: each is reported as a marker.
     """
-    found: list[ItemPair] = []
+    found: list[ItemPair[E]] = []
     for matching in (pairing.items, pairing.markers):
         found += [ItemPair(p.current, p.incoming) for p in matching.changed]
         found += [ItemPair(item, None) for item in matching.unmatched_current]
@@ -312,8 +575,8 @@ def _file_change_kind(op: FileOp, current: dict[str, CurrentFile]) -> ChangeKind
 
 
 def _item_changes(
-    pairs: list[ItemPair],
-    duplicates: list[Duplicate[AnyItem]],
+    pairs: list[ItemPair[Entry]],
+    duplicates: list[Duplicate[Entry]],
     changed_paths: set[str],
     kinds: dict[str, ChangeKind],
 ) -> tuple[list[Change], set[str]]:
@@ -344,13 +607,12 @@ def _item_changes(
         if path in by_path:
             by_path[path].details.append(detail)  # the file also holds another change
         else:
-            by_path[path] = Change(path=path, change=kinds[path], scope=Scope.USYNC, files=[path])
-            by_path[path].details.append(detail)
+            by_path[path] = _change(path, kinds[path], Scope.USYNC, files=[path], details=[detail])
             changes.append(by_path[path])
     return changes, covered
 
 
-def _duplicate_detail(duplicate: Duplicate[AnyItem], kind: ChangeKind) -> ChangeDetail:
+def _duplicate_detail(duplicate: Duplicate[Entry], kind: ChangeKind) -> ChangeDetail:
     """A file whose item another file holds: restoring it creates or deletes no item."""
     item = duplicate.entry
     text = f"{item.item_type} {item.alias!r} ({item.key}), also in {duplicate.kept_as.path}"
@@ -358,11 +620,11 @@ def _duplicate_detail(duplicate: Duplicate[AnyItem], kind: ChangeKind) -> Change
     return ChangeDetail(path="Duplicate Key", old=now, new=then, change=kind)
 
 
-def _touches_marker(pair: ItemPair) -> bool:
+def _touches_marker(pair: ItemPair[Entry]) -> bool:
     return isinstance(pair.now, EmptyItem) or isinstance(pair.then, EmptyItem)
 
 
-def _marker_detail(pair: ItemPair) -> list[ChangeDetail]:
+def _marker_detail(pair: ItemPair[Entry]) -> list[ChangeDetail]:
     """A change to an Empty marker says so: its action before and after."""
     if not _touches_marker(pair):
         return []
@@ -371,7 +633,7 @@ def _marker_detail(pair: ItemPair) -> list[ChangeDetail]:
     return [ChangeDetail(path="Empty/Change", old=actions[0], new=actions[1], change=kind)]
 
 
-def _item_change(pair: ItemPair, files: list[str]) -> Change:
+def _item_change(pair: ItemPair[Entry], files: list[str]) -> Change:
     item = pair.then or pair.now
     assert item is not None
     kind: ChangeKind
@@ -381,19 +643,16 @@ def _item_change(pair: ItemPair, files: list[str]) -> Change:
         kind = "delete"
     else:
         kind = "update"
-    details = _marker_detail(pair) + diff_items(pair.now, pair.then)
-    if pair.now and pair.then:
-        details += _identity_details(pair.now, pair.then)
-    return Change(
-        path=item.path,
-        change=kind,
-        scope=Scope.USYNC,
-        item_type=item.item_type,
-        key=item.key,
-        alias=item.alias,
-        details=details,
-        files=files,
-    )
+    details = _marker_detail(pair)
+    now, then = _model(pair.now), _model(pair.then)
+    if now is not None and then is not None:
+        details += diff_items(now, then) + _identity_details(now, then)
+    return _change(item.path, kind, Scope.USYNC, files=files, item=item, details=details)
+
+
+def _model(entry: Entry | None) -> AnyItem | None:
+    """An item read in full (not a marker, not one known by its identity only)."""
+    return None if entry is None or isinstance(entry, PointItem | EmptyItem) else entry
 
 
 def _identity_details(now: AnyItem, then: AnyItem) -> list[ChangeDetail]:

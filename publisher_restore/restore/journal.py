@@ -14,7 +14,6 @@ folder the site had before.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -74,8 +73,8 @@ class WorkArea:
         """Replace the journal atomically and durably."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.journal_path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            out.write(json.dumps(journal.model_dump(mode="json"), indent=1))
+        with tmp.open("wb") as out:
+            out.write(journal.model_dump_json().encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, self.journal_path)

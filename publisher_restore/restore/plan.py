@@ -72,14 +72,18 @@ class RestorePlan(BaseModel):
             "selected_paths": None if self.selection is None else len(self.selection),
         }
 
-    def report(self) -> dict[str, Any]:
-        """The complete machine-readable report (``check --json``)."""
-        return {
+    def report(self, *, changes: bool = True) -> dict[str, Any]:
+        """The complete machine-readable report (``check --json``); without ``changes`` the
+        rest of it (a caller writes the changes one by one)."""
+        report: dict[str, Any] = {
             "restore_point": self.point.summary(),
             "summary": self.summary(),
-            "changes": [c.model_dump(mode="json") for c in self.changes],
+            "changes": [c.model_dump(mode="json") for c in self.changes] if changes else None,
             "findings": [f.model_dump(mode="json") for f in self.findings],
             "problems": [p.model_dump(mode="json") for p in self.problems],
             "blocked": self.blocked,
             "selection": self.selection,
         }
+        if not changes:
+            del report["changes"]
+        return report

@@ -15,9 +15,8 @@ So a point ``verify`` passes is one ``check`` and ``restore`` accept, and the ot
 
 from __future__ import annotations
 
-from publisher_restore.errors import HostileInputError
-from publisher_restore.restore.archive import DEFAULT_LIMITS
-from publisher_restore.restore.archive.read import index_manifest
+from publisher_restore.errors import HostileInputError, IntegrityError
+from publisher_restore.restore.archive import DEFAULT_LIMITS, check_member_path
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.site import Site
 
@@ -25,10 +24,29 @@ from publisher_restore.site import Site
 def validate_point(site: Site, point: Manifest) -> Site:
     """Refuse a point whose manifest breaks the rule; returns the site judged by the point's
     own Include/Exclude rules (what ``check`` compares with)."""
-    index_manifest(point.files, DEFAULT_LIMITS)
+    paths = point.contents().paths
+    for path in paths:
+        check_member_path(path, DEFAULT_LIMITS)
+    if len(set(paths)) != len(paths):
+        raise IntegrityError(f"manifest lists {_twice(paths)!r} twice")
+    refuse_file_folder_clashes(paths)
     point_rules = rules_of(site, point)
     refuse_foreign_records(point, point_rules)
     return point_rules
+
+
+def refuse_file_folder_clashes(paths: list[str]) -> None:
+    """No path may be a file and also a folder on the way to another path."""
+    files = set(paths)
+    for path in paths:
+        cut = path.rfind("/")
+        while cut > 0:
+            folder = path[:cut]
+            if folder in files:
+                raise HostileInputError(
+                    f"manifest lists {folder!r} as a file and as a folder of {path!r}"
+                )
+            cut = folder.rfind("/")
 
 
 def rules_of(site: Site, point: Manifest) -> Site:
@@ -40,9 +58,20 @@ def rules_of(site: Site, point: Manifest) -> Site:
 
 def refuse_foreign_records(point: Manifest, point_rules: Site) -> None:
     """A manifest may only name files its own scopes and rules cover (never the tool's state)."""
-    for record in point.files:
-        if record.scope not in point.scopes or point_rules.scope_of(record.path) != record.scope:
+    contents = point.contents()
+    allowed = set(point.scopes)
+    for path, scope in zip(contents.paths, contents.scopes, strict=True):
+        if scope not in allowed or point_rules.scope_of(path) != scope:
             raise HostileInputError(
-                f"restore point {point.id}: {record.path!r} is not a {record.scope.value} file "
+                f"restore point {point.id}: {path!r} is not a {scope.value} file "
                 "of this site; the point is refused"
             )
+
+
+def _twice(paths: list[str]) -> str:
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            return path
+        seen.add(path)
+    return ""

@@ -1,9 +1,17 @@
 """The storage provider interface: a small object store every backend implements.
 
-Restore points are stored as named objects (``points/<id>/archive.tar.zst``,
-``points/<id>/manifest.json``).  A restore point exists only once its manifest
-exists, and the manifest is always written last, so a provider needs no
-transactions: atomic single-object writes and a no-overwrite mode are enough.
+Restore points are stored as named objects: content-addressed objects under
+``objects/`` (packs of small files, large files on their own, chunks of the file
+index) and one manifest per point (``points/<id>/manifest.v2``; points written by
+older versions: ``points/<id>/manifest.json`` beside ``archive.tar.zst``).  A
+restore point exists only once its manifest exists, and the manifest is always
+written last, so a provider needs no transactions: atomic single-object writes
+and a no-overwrite mode are enough.
+
+Three optional methods make that fast where a provider can: ``read_range`` (one
+frame of a pack without the rest), ``write_batch`` (many writes made durable at
+once, before the manifest) and ``adopt_file`` (a temp file moved into place
+instead of copied).  Their defaults work on any provider.
 
 Every method's contract is checked by
 ``publisher_restore.testing.storage_conformance.StorageConformance``, which
@@ -167,6 +175,36 @@ class StorageProvider(ABC):
         ``on_wait`` is called when the wait starts and whenever the holder changes.
         """
 
+    def read_range(self, name: str, offset: int, length: int) -> bytes:
+        """``length`` bytes of the object from ``offset`` (fewer only where the object ends);
+        ``ObjectNotFoundError`` if missing.  This default reads and skips from the start."""
+        with self.open_read(name) as stream:
+            skip = offset
+            while skip > 0:
+                chunk = stream.read(min(skip, 1 << 20))
+                if not chunk:
+                    return b""
+                skip -= len(chunk)
+            return _read_exactly(stream, length)
+
+    def write_batch(self) -> contextlib.AbstractContextManager[None]:
+        """Writes made inside the block may defer making their bytes durable until it ends.
+
+        Each write is still atomic and visible at once; when the block ends without an
+        error, every write made inside it is durable (so a manifest written after it
+        never names an object a power cut could lose).  This default: every write is
+        durable already.
+        """
+        return contextlib.nullcontext()
+
+    def adopt_file(self, name: str, source: Path, *, overwrite: bool = False) -> None:
+        """``put_file`` for a temp file the caller gives up: the provider may move it into
+        place instead of copying it.  ``source`` is gone when this returns or raises."""
+        try:
+            self.put_file(name, source, overwrite=overwrite)
+        finally:
+            source.unlink(missing_ok=True)
+
     def lock_holder(self, name: str) -> LockHolder | None:
         """Who holds ``name`` now, or None when nobody does; never takes the lock for long
         and never creates anything.  A holder that has not said who it is comes back as
@@ -191,6 +229,18 @@ class StorageProvider(ABC):
     def local_path(self, name: str) -> Path | None:
         """The object's path on the local disk when the provider has one, else None."""
         return None
+
+
+def _read_exactly(stream: BinaryIO, length: int) -> bytes:
+    parts: list[bytes] = []
+    wanted = length
+    while wanted > 0:
+        chunk = stream.read(wanted)
+        if not chunk:
+            break
+        parts.append(chunk)
+        wanted -= len(chunk)
+    return b"".join(parts)
 
 
 def check_name(name: str) -> str:

@@ -75,6 +75,14 @@ class MemoryStorageProvider(StorageProvider):
             raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}")
         return io.BytesIO(data)
 
+    def read_range(self, name: str, offset: int, length: int) -> bytes:
+        check_name(name)
+        with self._mutex:
+            data = self._objects.get(name)
+        if data is None:
+            raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}")
+        return data[offset : offset + max(length, 0)]
+
     def stat(self, name: str) -> ObjectInfo | None:
         check_name(name)
         with self._mutex:

@@ -20,8 +20,8 @@ builds, in a fresh interpreter, a provider on the same store as ``provider``
 (bound to the name ``provider``) for the cross-process lock test.  A provider
 that lives in one process (memory) uses ``StorageConformance``.
 
-The contract tests live in two mixins, one per concern:
-``storage_object_contract`` (writes, reads, listing, names) and
+The contract tests live in mixins, one per concern: ``storage_object_contract``
+(writes, reads, listing, names; ranged reads, batched writes, adopted files) and
 ``storage_lock_contract`` (locks, and who holds them).
 """
 
@@ -37,12 +37,15 @@ from publisher_restore.testing.storage_lock_contract import (
     LockContract,
     LockHolderContract,
 )
-from publisher_restore.testing.storage_object_contract import ObjectContract
+from publisher_restore.testing.storage_object_contract import (
+    ObjectContract,
+    RangeBatchAdoptContract,
+)
 
 __all__ = ["SharedStorageConformance", "StorageConformance"]
 
 
-class StorageConformance(ObjectContract, LockContract, LockHolderContract):
+class StorageConformance(ObjectContract, RangeBatchAdoptContract, LockContract, LockHolderContract):
     """Subclass as ``Test<Provider>`` and override the ``provider`` fixture."""
 
     @pytest.fixture

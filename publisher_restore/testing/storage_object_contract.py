@@ -285,6 +285,72 @@ class ObjectContract:
             assert path.read_bytes() == b"bytes on disk"
 
 
+class RangeBatchAdoptContract:
+    """``read_range``, ``write_batch`` and ``adopt_file``: defaults or a provider's own."""
+
+    def test_read_range_reads_a_slice(self, provider: StorageProvider, tmp_path: Path) -> None:
+        source = tmp_path / "pack"
+        data = write_random_file(source, BIG_SIZE)
+        provider.put_file("objects/pack", source)
+        assert provider.read_range("objects/pack", 0, 10) == data[:10]
+        assert provider.read_range("objects/pack", 4_000_000, 70_000) == data[4_000_000:4_070_000]
+        assert provider.read_range("objects/pack", BIG_SIZE - 5, 100) == data[-5:]
+        assert provider.read_range("objects/pack", BIG_SIZE + 10, 100) == b""
+        assert provider.read_range("objects/pack", 3, 0) == b""
+
+    def test_read_range_of_a_missing_object_raises(self, provider: StorageProvider) -> None:
+        with pytest.raises(ObjectNotFoundError):
+            provider.read_range("objects/missing", 0, 10)
+        with pytest.raises(ObjectNotFoundError):
+            provider.read_range("objects/missing", 0, 0)
+
+    def test_write_batch_writes_are_visible_at_once_and_after(
+        self, provider: StorageProvider, tmp_path: Path
+    ) -> None:
+        source = tmp_path / "s"
+        source.write_bytes(b"from a file")
+        with provider.write_batch():
+            provider.put_bytes("objects/a", b"a")
+            assert provider.get_bytes("objects/a") == b"a"
+            with provider.write_batch():  # batches nest
+                provider.put_file("objects/b", source)
+            with pytest.raises(ObjectExistsError):
+                provider.put_bytes("objects/a", b"again")
+        assert names(provider) == ["objects/a", "objects/b"]
+        assert provider.get_bytes("objects/b") == b"from a file"
+
+    def test_write_batch_passes_errors_on_and_keeps_what_was_written(
+        self, provider: StorageProvider
+    ) -> None:
+        with pytest.raises(SourceFailure), provider.write_batch():
+            provider.put_bytes("objects/a", b"a")
+            raise SourceFailure("the caller failed")
+        assert provider.get_bytes("objects/a") == b"a"
+        provider.put_bytes("objects/b", b"b")  # no batch left half open
+        assert names(provider) == ["objects/a", "objects/b"]
+
+    def test_adopt_file_stores_and_consumes_the_source(
+        self, provider: StorageProvider, tmp_path: Path
+    ) -> None:
+        source = tmp_path / "temp"
+        data = write_random_file(source, 70_000)
+        provider.adopt_file("objects/file", source)
+        assert not source.exists()
+        assert provider.get_bytes("objects/file") == data
+
+    def test_adopt_file_never_overwrites_and_still_consumes(
+        self, provider: StorageProvider, tmp_path: Path
+    ) -> None:
+        provider.put_bytes("objects/file", b"original")
+        source = tmp_path / "temp"
+        source.write_bytes(b"other")
+        with pytest.raises(ObjectExistsError):
+            provider.adopt_file("objects/file", source)
+        assert not source.exists()
+        assert provider.get_bytes("objects/file") == b"original"
+        assert names(provider) == ["objects/file"]
+
+
 def run_threads(target: Callable[[int], None], count: int) -> None:
     """Run ``target(i)`` in ``count`` threads and re-raise the first failure."""
     errors: list[BaseException] = []

@@ -34,18 +34,20 @@ def test_create_and_list_json(sample_site: Path) -> None:
         assert field in entry
     assert entry["reason"] == "manual" and entry["note"] == "first"
     assert entry["includes_media"] is False and entry["file_count"] > 20
-    assert (
-        entry["size_bytes"]
-        == (sample_site / "uSync/restore/points" / entry["id"] / "archive.tar.zst").stat().st_size
-    )
+    objects = (sample_site / "uSync/restore/objects").rglob("*")
+    assert entry["size_bytes"] == sum(p.stat().st_size for p in objects if p.is_file())
 
 
 def test_check_json_shape(sample_site: Path) -> None:
     service = RestoreService.open(sample_site)
     point = service.create()
     done = damage(service)
-    report = json.loads(cli(sample_site, "check", "latest", "--json").stdout)
+    text = cli(sample_site, "check", "latest", "--json").stdout
+    report = json.loads(text)
     assert set(report) >= {"summary", "changes", "findings"}
+    whole = service.check(point.id).report() | {"archive_verified": False}
+    assert text == json.dumps(whole, indent=2, default=str, ensure_ascii=False) + "\n"
+    assert len(report["changes"]) > 1  # written change by change, the same document
     assert report["summary"]["restore_point"] == point.id
     changes = {c["path"]: c for c in report["changes"]}
     item = changes[done["content_type"]]
@@ -104,7 +106,7 @@ def test_a_damaged_manifest_hides_no_other_point(sample_site: Path) -> None:
     service = RestoreService.open(sample_site)
     kept = service.create(note="kept")
     broken = service.create(note="broken")
-    manifest = sample_site / "uSync/restore/points" / broken.id / "manifest.json"
+    manifest = sample_site / "uSync/restore/points" / broken.id / "manifest.v2"
     manifest.chmod(0o644)
     manifest.write_text('{"id": ')
 

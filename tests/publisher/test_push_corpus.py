@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.restore.manifest import Manifest
+from publisher_restore.service import RestoreService
 from tests.publisher.sites import (
     ARTICLE_CONTROLS,
     edit_description,
@@ -34,8 +35,7 @@ CONTACT_VIEW = "Views/contact.cshtml"
 
 
 def point_manifest(site: Path, point_id: str) -> Manifest:
-    path = site / "uSync" / "restore" / "points" / point_id / "manifest.json"
-    return Manifest.model_validate_json(path.read_bytes())
+    return RestoreService.open(site).store.get(point_id)
 
 
 def test_a_push_removing_a_used_property_reports_dc101_and_yes_leaves_a_push_point(

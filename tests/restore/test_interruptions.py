@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -95,16 +96,45 @@ def test_restore_killed_after_staging_leaves_the_site_untouched(
     assert fingerprint(site) == good
 
 
-def test_killed_create_leaves_nothing_listed_and_is_cleaned(sample_site: Path) -> None:
-    killed = run_cli(sample_site, "create", "--no-media", crash_at="create-archived")
+def stored_objects(site: Path) -> set[str]:
+    objects = site / "uSync/restore/objects"
+    return {p.relative_to(objects).as_posix() for p in objects.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("step", ["create-intent", "create-objects", "create-archived"])
+def test_killed_create_leaves_nothing_listed_and_is_cleaned(sample_site: Path, step: str) -> None:
+    """Killed before its manifest: nothing listed; the next create collects what it stored."""
+    first = RestoreService.open(sample_site).create(note="before")
+    (sample_site / "Views/Partials/nav.cshtml").write_text("changed since the first point\n")
+    kept = stored_objects(sample_site)
+    killed = run_cli(sample_site, "create", "--no-media", crash_at=step)
     assert killed.returncode == -signal.SIGKILL
-    assert run_cli(sample_site, "list", "--json").stdout.strip() == "[]"
-    temp = sample_site / "uSync/restore/.state/tmp"
-    assert any(temp.iterdir()), "the killed create leaves its temp archive behind"
+    assert [p["id"] for p in json.loads(run_cli(sample_site, "list", "--json").stdout)] == [
+        first.id
+    ]
+    intents = sample_site / "uSync/restore/creating"
+    assert [p.name for p in intents.iterdir()], "the killed create leaves its intent"
+    if step != "create-intent":
+        assert stored_objects(sample_site) > kept, "the killed create stored objects"
 
     assert run_cli(sample_site, "create", "--no-media").returncode == 0
-    assert not any(temp.iterdir())
-    assert len(RestoreService.open(sample_site).points()) == 1
+    service = RestoreService.open(sample_site)
+    points = service.points()
+    assert len(points) == 2 and not intents.exists()
+    named = set().union(*(service.store.body(p).objects for p in points))
+    assert {f"objects/{name}" for name in stored_objects(sample_site)} == named
+    assert all(service.verify(p.id).ok for p in points)
+
+
+def test_create_killed_after_its_manifest_is_listed_and_whole(sample_site: Path) -> None:
+    killed = run_cli(sample_site, "create", "--no-media", crash_at="create-published")
+    assert killed.returncode == -signal.SIGKILL
+    service = RestoreService.open(sample_site)
+    [point] = service.points()
+    assert service.verify(point.id).ok
+    assert run_cli(sample_site, "create", "--no-media").returncode == 0
+    assert all(service.verify(p.id).ok for p in service.points())
+    assert not (sample_site / "uSync/restore/creating").exists()
 
 
 def test_two_creates_at_once_are_serialised(sample_site: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from publisher_restore.errors import HostileInputError
 from publisher_restore.service import RestoreService
+from tests.restore.points_craft import legacy_files, legacy_point
 from tests.restore.test_interruptions import run_cli
 from tests.restore.test_restore_safety import forge_point
 from tests.restore.test_unfinished_restores import run_batch
@@ -31,11 +32,11 @@ def test_verify_refuses_the_points_check_and_restore_refuse(sample_site: Path, p
     assert cli.returncode == 5 and path in cli.stdout
 
 
-def flip_a_byte(archive: Path) -> None:
-    data = bytearray(archive.read_bytes())
+def flip_a_byte(stored: Path) -> None:
+    data = bytearray(stored.read_bytes())
     data[len(data) // 2] ^= 0x40
-    archive.chmod(0o644)
-    archive.write_bytes(bytes(data))
+    stored.chmod(0o644)
+    stored.write_bytes(bytes(data))
 
 
 def alter_archive_hash(manifest: Path) -> None:
@@ -45,26 +46,37 @@ def alter_archive_hash(manifest: Path) -> None:
     manifest.write_text(json.dumps(document))
 
 
-@pytest.mark.parametrize("damage", ["archive byte", "manifest hash"])
+def damage_what_check_does_not_read(site: Path, damage: str) -> str:
+    """A point of the unchanged site, damaged where a check of it reads nothing; its id."""
+    service = RestoreService.open(site)
+    if damage.startswith("version 1"):
+        point = legacy_point(service, include_media=True)
+        archive, manifest = legacy_files(service, point)
+        flip_a_byte(archive) if damage.endswith("archive byte") else alter_archive_hash(manifest)
+        return point.id
+    point = service.create(include_media=True)
+    [pack, *_] = sorted((site / "uSync/restore/objects/pack").iterdir())
+    flip_a_byte(pack) if damage == "pack byte" else pack.unlink()
+    return point.id
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["pack byte", "missing pack", "version 1 archive byte", "version 1 manifest hash"],
+)
 def test_check_says_it_read_only_what_it_compared_and_check_verify_reads_all(
     sample_site: Path, damage: str
 ) -> None:
-    point = RestoreService.open(sample_site).create(include_media=True)
-    folder = sample_site / "uSync/restore/points" / point.id
-    if damage == "archive byte":
-        flip_a_byte(folder / point.archive_name)
-    else:
-        alter_archive_hash(folder / "manifest.json")
-
+    point_id = damage_what_check_does_not_read(sample_site, damage)
     checked, as_json, *refused = run_batch(
         sample_site,
-        ("check", point.id),
-        ("check", point.id, "--json"),
-        ("check", point.id, "--verify"),
-        ("verify", point.id),
+        ("check", point_id),
+        ("check", point_id, "--json"),
+        ("check", point_id, "--verify"),
+        ("verify", point_id),
     )
     assert checked.returncode == 0, checked.stderr
-    assert f"'publisher-restore verify {point.id}' (or check --verify) reads all" in (
+    assert f"'publisher-restore verify {point_id}' (or check --verify) reads all" in (
         checked.stdout
     )
     assert json.loads(as_json.stdout)["archive_verified"] is False

@@ -10,33 +10,15 @@ import json5
 import pytest
 
 from publisher_restore.errors import HostileInputError, IntegrityError, SiteError
-from publisher_restore.restore.archive import write_archive
 from publisher_restore.restore.manifest import Manifest, Scope
 from publisher_restore.service import RestoreService
 from tests.restore.helpers import fingerprint
+from tests.restore.points_craft import forge_point as forge
 
 
 def forge_point(service: RestoreService, extra: dict[str, bytes]) -> Manifest:
-    """A point whose manifest and archive agree but name files of the caller's choosing."""
-    honest = service.create()
-    folder = service.site.restore_dir / "points" / honest.id
-    staging = service.site.root.parent / "forge"
-    files = []
-    for path, data in extra.items():
-        source = staging / path
-        source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_bytes(data)
-        files.append(type("F", (), {"path": path, "abs_path": source, "scope": Scope.STATIC})())
-    archive = folder / honest.archive_name
-    archive.chmod(0o644)
-    archive.unlink()
-    records = write_archive(archive, files)
-    forged = honest.model_copy(update={"files": records, "archive_sha256": "", "items": []})
-    manifest = folder / "manifest.json"
-    manifest.chmod(0o644)
-    manifest.write_text(forged.model_dump_json())
-    shutil.rmtree(staging)
-    return forged
+    """A point whose manifest, index and objects agree but name files of the caller's choosing."""
+    return forge(service, extra, Scope.STATIC)
 
 
 @pytest.mark.parametrize(

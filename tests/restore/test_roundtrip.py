@@ -10,6 +10,7 @@ from publisher_restore.errors import IntegrityError, RestorePointNotFoundError
 from publisher_restore.restore.manifest import Reason
 from publisher_restore.service import RestoreService
 from tests.restore.helpers import damage, fingerprint
+from tests.restore.points_craft import legacy_point
 
 
 def test_round_trip_is_byte_identical(corpus_site: Path) -> None:
@@ -115,32 +116,37 @@ def test_media_is_restored_only_from_a_point_that_has_it(sample_site: Path) -> N
     assert media.read_bytes() == original
 
 
-def test_corrupt_archive_is_refused_before_anything_is_written(sample_site: Path) -> None:
+def damage_stored(service: RestoreService, point_id: str, version: int, how: str) -> None:
+    """Flip a byte in, or cut short, what holds the point's files."""
+    if version == 1:
+        stored = service.site.restore_dir / "points" / point_id / "archive.tar.zst"
+    else:
+        [stored] = sorted((service.site.restore_dir / "objects/pack").iterdir())
+    data = bytearray(stored.read_bytes())
+    stored.chmod(0o644)
+    if how == "flip":
+        data[len(data) // 2] ^= 0x40
+        stored.write_bytes(bytes(data))
+    else:
+        stored.write_bytes(bytes(data[: len(data) // 3]))
+
+
+@pytest.mark.parametrize("version", [2, 1])
+@pytest.mark.parametrize("how", ["flip", "cut"])
+def test_damaged_storage_is_refused_before_anything_is_written(
+    sample_site: Path, version: int, how: str
+) -> None:
     service = RestoreService.open(sample_site)
-    point = service.create()
+    point = service.create() if version == 2 else legacy_point(service)
     damage(service)
     damaged = fingerprint(sample_site)
-    archive = service.site.restore_dir / "points" / point.id / point.archive_name
-    data = bytearray(archive.read_bytes())
-    data[len(data) // 2] ^= 0x40
-    archive.chmod(0o644)
-    archive.write_bytes(bytes(data))
+    damage_stored(service, point.id, version, how)
 
     assert not service.verify(point.id).ok
     with pytest.raises(IntegrityError):
         service.restore(point.id, pre_restore=False)
     assert fingerprint(sample_site) == damaged
     assert not service.work.exists()
-
-
-def test_truncated_archive_is_refused(sample_site: Path) -> None:
-    service = RestoreService.open(sample_site)
-    point = service.create()
-    archive = service.site.restore_dir / "points" / point.id / point.archive_name
-    archive.chmod(0o644)
-    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 3])
-    with pytest.raises(IntegrityError):
-        service.restore(point.id, pre_restore=False)
 
 
 def test_list_delete_pin_prune(sample_site: Path) -> None:

@@ -9,17 +9,19 @@ the tests do not depend on their order.  Every page visited is saved under
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import zstandard
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from publisher_restore.cli.output import human_size
 from publisher_restore.plugin_manager import build_plugin_manager
+from publisher_restore.restore.export import MANIFEST_MEMBER
 from publisher_restore.restore.manifest import Reason
 from publisher_restore.runtime import Runtime
 from tests.conftest import CORPUS, copy_site
@@ -134,12 +136,25 @@ def runtime(site: Path) -> Runtime:
 
 
 def manifests(site: Path) -> dict[str, dict[str, object]]:
-    points = site / "uSync/restore/points"
-    found = {}
-    for path in sorted(points.glob("*/manifest.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        found[data["id"]] = data
-    return found
+    """Every readable point's manifest, its file index included, as ``show --json`` has it."""
+    points, _unreadable = runtime(site).env.store.listing()
+    return {point.id: point.full_dump() for point in points}
+
+
+def exported_members(path: Path) -> tuple[list[str], dict[str, str]]:
+    """The member names of an exported ``.tar.zst``, and each file's SHA-256."""
+    names, digests = [], {}
+    with (
+        path.open("rb") as raw,
+        zstandard.ZstdDecompressor().stream_reader(raw) as stream,
+        tarfile.open(fileobj=stream, mode="r|") as tar,
+    ):
+        for member in tar:
+            names.append(member.name)
+            data = tar.extractfile(member)
+            if data is not None and member.name != MANIFEST_MEMBER:
+                digests[member.name] = hashlib.sha256(data.read()).hexdigest()
+    return names, digests
 
 
 def unlabelled_controls(page: Page) -> list[str]:
@@ -195,7 +210,7 @@ def test_create_without_media(page: Page, server: Server, site: Path) -> None:
 
     result = wait_for_job(page)
     assert "Restore point created" in result and "media" not in result
-    expect(page.locator("#job-phases")).to_contain_text("Archiving files")
+    expect(page.locator("#job-phases")).to_contain_text("Storing files")
     shot(page, "05-create-done")
     page.get_by_role("link", name="Back to restore points").click()
     row = page.locator("tr[data-point]", has_text="before the spring import")
@@ -245,9 +260,12 @@ def test_create_with_media_shows_its_job_in_every_tab_and_survives_a_reload(
     assert point["includes_media"] is True
     records = point["files"]
     assert isinstance(records, list)
-    archived = page.locator("#job-phases li", has_text="Archiving files").inner_text()
+    stored = page.locator("#job-phases li", has_text="Storing files").inner_text()
     total = sum(int(record["size"]) for record in records)
-    assert f"Archiving files: {len(records)} files, {human_size(total)}" in archived
+    # files unchanged since the previous point are not read again: the media files are new
+    found = re.search(r"Storing files: ([\d,]+) files", stored)
+    assert found is not None, stored
+    assert MEDIA_FILES <= int(found[1].replace(",", "")) <= len(records)
     assert total > MEDIA_FILES * MEDIA_FILE_BYTES
 
 
@@ -404,8 +422,11 @@ def test_pin_verify_and_download(page: Page, server: Server, site: Path) -> None
 
     with page.expect_download() as download:
         row.get_by_role("link", name=re.compile("^Download")).click()
-    archive = site / "uSync/restore/points" / point_id / "archive.tar.zst"
-    assert Path(download.value.path()).read_bytes() == archive.read_bytes()
+    records = manifests(site)[point_id]["files"]
+    assert isinstance(records, list)
+    names, digests = exported_members(Path(download.value.path()))
+    assert names[0] == MANIFEST_MEMBER  # export's self-contained file: the manifest first
+    assert digests == {str(r["path"]): str(r["sha256"]) for r in records}
     assert download.value.suggested_filename == f"{SITE}-{point_id}.tar.zst"
 
     row.get_by_role("button", name=re.compile("^Verify")).click()

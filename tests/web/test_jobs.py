@@ -37,10 +37,10 @@ def test_a_create_job_records_each_phase_with_its_files_and_bytes(sample_site: P
     view = finished(jobs, jobs.start("create", "Create", work)).view()
     assert view.state is JobState.DONE and view.error is None and view.phase is None
     point = runtime.restore_points().get(str(view.data["point_id"]))
-    archive = next(p for p in view.phases_done if p.name == "archive")
-    assert archive.files_total == point.file_count  # archiving counts bytes as it goes
-    assert archive.bytes_done == archive.bytes_total == point.content_bytes
-    assert [p.name for p in view.phases_done] == ["archive", "verify", "store"]
+    stored = next(p for p in view.phases_done if p.name == "store")
+    assert stored.files_total == point.file_count  # a first point reads every file, counting bytes
+    assert stored.bytes_done == stored.bytes_total == point.content_bytes
+    assert [p.name for p in view.phases_done] == ["store"]
     assert [j.id for j in jobs.recent()] == [view.id]
 
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 LOCKS_DIR = ".locks"
 CONTAINER_NOT_FOUND = "ContainerNotFound"
+RANGE_NOT_SATISFIABLE = 416
 
 
 class AzureBlobStorageProvider(StorageProvider):
@@ -124,6 +125,23 @@ class AzureBlobStorageProvider(StorageProvider):
         return chunk_stream(
             downloader.chunks(), lambda error: self.errors.error(f"read {name!r}", error)
         )
+
+    def read_range(self, name: str, offset: int, length: int) -> bytes:
+        if length <= 0:
+            self._require(name)
+            return b""
+        blob = self._blob(name)
+        try:
+            return blob.download_blob(offset=offset, length=length).readall()
+        except ResourceNotFoundError:
+            raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}") from None
+        except HttpResponseError as error:
+            if error.status_code == RANGE_NOT_SATISFIABLE:  # the range starts past the end
+                self._require(name)
+                return b""
+            raise self.errors.error(f"read {name!r}", error) from None
+        except AzureError as error:
+            raise self.errors.error(f"read {name!r}", error) from None
 
     def stat(self, name: str) -> ObjectInfo | None:
         blob = self._blob(name)
@@ -253,6 +271,10 @@ class AzureBlobStorageProvider(StorageProvider):
                 with self._container_mutex:
                     self._container_ready = False
             raise
+
+    def _require(self, name: str) -> None:
+        if self.stat(name) is None:
+            raise ObjectNotFoundError(f"no object {name!r} in {self.describe()}")
 
     def _lock_blob(self, name: str) -> BlobClient:
         return self.container.get_blob_client(f"{self.root}{LOCKS_DIR}/{name}")

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from azure.storage.blob import ContainerClient
 
+from publisher_restore.service import RestoreService
 from publisher_restore_azure.azurite import ACCOUNT_KEY, Azurite
 from tests_azure.conftest import REPO, SAMPLE_SITE
 
@@ -106,14 +107,14 @@ def test_cli_round_trip_on_azure(azure_site: tuple[Path, str], azurite: Azurite)
     assert [point["id"] for point in listed] == [pre_id, first["id"]]
     assert cli.json("show", first["id"])["id"] == first["id"]
     assert all(result["ok"] for result in cli.json("verify", "--all"))
-    assert_blobs(azurite, container, {first["id"], pre_id})
+    assert_blobs(azurite, container, {first["id"], pre_id}, site)
     assert not (site / "uSync/restore/points").exists(), "nothing may be stored locally"
 
     assert cli.json("delete", pre_id, "--yes") == {"deleted": pre_id}
     newest = cli.json("create", "--no-media")
     assert cli.json("prune", "--keep-last", "1") == {"dry_run": False, "deleted": [first["id"]]}
     assert [point["id"] for point in cli.json("list")] == [newest["id"]]
-    assert_blobs(azurite, container, {newest["id"]})
+    assert_blobs(azurite, container, {newest["id"]}, site)
     cli.run("show", "no-such-point", expect=8)
     assert_no_secret(cli.printed, ACCOUNT_KEY)
 
@@ -131,13 +132,15 @@ def test_wrong_key_fails_clearly_without_showing_it(
     assert_no_secret(cli.printed, WRONG_KEY)
 
 
-def assert_blobs(azurite: Azurite, container: str, point_ids: set[str]) -> None:
-    """The container holds exactly each point's archive and manifest, plus the lock blob."""
+def assert_blobs(azurite: Azurite, container: str, point_ids: set[str], site: Path) -> None:
+    """The container holds exactly each point's manifest and the objects the manifests name
+    (nothing a deleted point alone needed), plus the lock blob."""
     client = ContainerClient.from_connection_string(azurite.connection_string, container)
     names = {blob.name for blob in client.list_blobs()}
-    expected = {
-        f"points/{i}/{leaf}" for i in point_ids for leaf in ("archive.tar.zst", "manifest.json")
-    }
+    store = RestoreService.open(site).store
+    expected = {f"points/{i}/manifest.v2" for i in point_ids}
+    for point_id in point_ids:
+        expected |= set(store.body(store.get(point_id)).objects)
     assert names == expected | {".locks/site"}
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from publisher_restore.errors import HostileInputError, SiteError
-from publisher_restore.restore.archive.limits import DEFAULT_LIMITS, ArchiveLimits
+from publisher_restore.restore.archive.limits import (
+    DEFAULT_LIMITS,
+    ArchiveLimits,
+    check_member_path,
+)
 from publisher_restore.restore.archive.member import MEMBER_CHUNK, MemberStream, ProgressCallback
 from publisher_restore.restore.archive.read import VerifiedArchive, VerifyReport
 from publisher_restore.restore.manifest import FileRecord
@@ -41,8 +45,8 @@ def extract_verified(
     ``dest_dir`` must be an existing empty directory; on any error it is left empty.
     ``archive_sha256`` (the manifest's) is checked as in ``verify_archive``.
     """
-    _require_empty_dir(dest_dir)
-    staging = _Staging(dest_dir)
+    require_empty_dir(dest_dir)
+    staging = Staging(dest_dir)
     archive = VerifiedArchive(
         stream, expected, limits=limits, progress=progress, archive_sha256=archive_sha256
     )
@@ -57,7 +61,7 @@ def extract_verified(
     return archive.report
 
 
-def _require_empty_dir(dest_dir: Path) -> None:
+def require_empty_dir(dest_dir: Path) -> None:
     try:
         status = dest_dir.lstat()
     except FileNotFoundError:
@@ -68,16 +72,22 @@ def _require_empty_dir(dest_dir: Path) -> None:
         raise SiteError(f"staging directory {dest_dir} is not empty")
 
 
-class _Staging:
+class Staging:
     """Creates files under one root and remembers them so it can take them back."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
         self._files: list[Path] = []
         self._dirs: list[Path] = []
+        self._made: dict[str, Path] = {}
 
     def write(self, relative: str, member: MemberStream) -> None:
         """Create ``relative`` under the root and copy the member into it."""
+        self.write_chunks(relative, iter(lambda: member.read(MEMBER_CHUNK), b""))
+
+    def write_chunks(self, relative: str, chunks: Iterator[bytes]) -> None:
+        """Create ``relative`` under the root and write the chunks into it."""
+        check_member_path(relative)
         parts = relative.split("/")
         parent = self._make_parents(parts[:-1])
         target = parent / parts[-1]
@@ -89,10 +99,19 @@ class _Staging:
             ) from None
         self._files.append(target)
         with os.fdopen(fd, "wb") as out:
-            while chunk := member.read(MEMBER_CHUNK):
+            for chunk in chunks:
                 out.write(chunk)
 
+    @property
+    def files(self) -> list[Path]:
+        """Every file written so far."""
+        return list(self._files)
+
     def _make_parents(self, parts: list[str]) -> Path:
+        folder = "/".join(parts)
+        made = self._made.get(folder)
+        if made is not None:
+            return made
         current = self._root
         for part in parts:
             current = current / part
@@ -102,9 +121,10 @@ class _Staging:
             except FileExistsError:
                 if not stat.S_ISDIR(os.lstat(current).st_mode):
                     raise HostileInputError(
-                        f"archive member path {'/'.join(parts)!r} runs through {current}, "
+                        f"archive member path {folder!r} runs through {current}, "
                         "which is not a directory"
                     ) from None
+        self._made[folder] = current  # a folder this staging made or checked is never a file
         return current
 
     def remove_all(self) -> None:

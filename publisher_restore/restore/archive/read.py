@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import tarfile
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from pydantic import BaseModel, ConfigDict
@@ -53,6 +54,19 @@ class VerifyReport(BaseModel):
     archive_sha256: str
 
 
+@dataclass(frozen=True)
+class LeadingManifest:
+    """An archive that carries its own manifest as its first member (``export``).
+
+    ``read`` turns that member's bytes (at most ``max_bytes``) into the records the rest
+    of the archive must match; it may raise to refuse the archive.
+    """
+
+    name: str
+    max_bytes: int
+    read: Callable[[bytes], Sequence[FileRecord]]
+
+
 class VerifiedArchive:
     """One pass over an archive: iterate for (record, stream) pairs, then read ``report``."""
 
@@ -64,28 +78,68 @@ class VerifiedArchive:
         limits: ArchiveLimits = DEFAULT_LIMITS,
         progress: ProgressCallback | None = None,
         archive_sha256: str | None = None,
+        leading: LeadingManifest | None = None,
     ) -> None:
         self._stream = stream
         self._archive_sha256 = archive_sha256
         self._expected = index_manifest(expected, limits)
         self._limits = limits
         self._progress = progress
+        self._leading = leading
         self._seen: set[str] = set()
         self.report: VerifyReport | None = None
 
     def __iter__(self) -> Generator[tuple[FileRecord, MemberStream], None, None]:
         cap = self._limits.decompressed_cap(list(self._expected.values()))
+        if self._leading is not None:
+            cap += self._leading_allowance()
         layers = DecompressedStream(self._stream, cap, self._limits)
         try:
             yield from self._walk(layers)
         finally:
             layers.close()
 
+    def _leading_allowance(self) -> int:
+        assert self._leading is not None
+        name = self._leading.name
+        return self._leading.max_bytes + self._limits.member_allowance(name)
+
+    def _read_leading(self, tar: tarfile.TarFile, layers: DecompressedStream) -> None:
+        """The first member must be the manifest; its records are what the rest must match."""
+        leading = self._leading
+        assert leading is not None
+        info = _next_member(tar)
+        if info is None or info.name != leading.name:
+            found = "nothing" if info is None else repr(info.name)
+            raise HostileInputError(
+                f"archive refused: its first member must be {leading.name!r}, not {found}"
+            )
+        check_member_header(info)
+        if info.size > leading.max_bytes:
+            raise HostileInputError(
+                f"archive member {leading.name!r} of {info.size} bytes refused "
+                f"(limit {leading.max_bytes})"
+            )
+        with decode_errors():
+            source = tar.extractfile(info)
+            assert source is not None
+            data = source.read(info.size)
+        if len(data) != info.size:
+            raise IntegrityError(f"archive truncated or corrupt: {leading.name} is cut short")
+        self._expected = index_manifest(leading.read(data), self._limits)
+        if leading.name in self._expected:
+            raise HostileInputError(f"manifest lists its own name {leading.name!r} as a file")
+        cap = self._limits.decompressed_cap(list(self._expected.values()))
+        layers.reader.cap = cap + self._leading_allowance()
+        tar.members.clear()  # type: ignore[attr-defined]
+
     def _walk(
         self, layers: DecompressedStream
     ) -> Generator[tuple[FileRecord, MemberStream], None, None]:
         tarinfo = guarded_tarinfo(self._limits)
         with _open_tar(layers, tarinfo) as tar:
+            if self._leading is not None:
+                self._read_leading(tar, layers)
             while (info := _next_member(tar)) is not None:
                 record = self._match(info)
                 with decode_errors():

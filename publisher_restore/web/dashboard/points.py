@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.background import BackgroundTask
 
 from publisher_restore.errors import IntegrityError
 from publisher_restore.progress import Progress
 from publisher_restore.restore.manifest import Manifest
-from publisher_restore.restore.store import MANIFEST_NAME, POINTS_PREFIX
+from publisher_restore.restore.store import MANIFEST_NAME, MANIFEST_NAME_V1, POINTS_PREFIX
 from publisher_restore.site_walk import child_named
 from publisher_restore.web.dashboard.auth import SignedIn, read_form
 from publisher_restore.web.dashboard.render import render
@@ -32,7 +35,6 @@ from publisher_restore.web.jobs import JobOutcome
 router = APIRouter()
 State = Annotated[DashboardState, Depends(dashboard_state)]
 MAX_NOTE = 500
-CHUNK = 1024 * 1024
 
 
 class PinResult(BaseModel):
@@ -141,20 +143,24 @@ def verify_point(point_id: str, state: State, session: SignedIn) -> Response:
 
 @router.get("/points/{point_id}/archive")
 def download_archive(point_id: str, state: State, session: SignedIn) -> Response:
-    point = state.runtime.restore_points().get(point_id)
-    stream = state.runtime.env.store.open_archive(point)
-
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while data := stream.read(CHUNK):
-                yield data
-
+    """The point as one self-contained ``.tar.zst`` (``export``'s file: ``tar --zstd -xf``
+    opens it, ``import-point`` takes it back), written to a temporary file first so that a
+    damaged point is an error page rather than a truncated download."""
+    points = state.runtime.restore_points()
+    point = points.get(point_id)
+    folder = Path(tempfile.mkdtemp(prefix="publisher-restore-export-"))
+    try:
+        exported = points.export(point.id, folder / "point.tar.zst")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     name = f"{point.site_name or 'site'}-{point.id}.tar.zst"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{_ascii(name)}"',
-        "Content-Length": str(point.archive_size),
-    }
-    return StreamingResponse(chunks(), media_type="application/zstd", headers=headers)
+    return FileResponse(
+        exported.path,
+        media_type="application/zstd",
+        filename=_ascii(name),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 @router.get("/api/points/version")
@@ -166,7 +172,7 @@ def points_version(state: State, session: SignedIn) -> JSONResponse:
 def listing_version(state: DashboardState) -> str:
     digest = hashlib.sha256()
     for info in state.runtime.env.store.provider.list(POINTS_PREFIX):
-        if info.name.endswith("/" + MANIFEST_NAME):
+        if info.name.endswith(("/" + MANIFEST_NAME, "/" + MANIFEST_NAME_V1)):
             digest.update(f"{info.name}\0{info.size}\n".encode())
     return digest.hexdigest()[:16]
 

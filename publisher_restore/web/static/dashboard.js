@@ -7,9 +7,9 @@
   const PHASES = {
     scan: "Scanning the site",
     read: "Reading the restore point",
-    archive: "Archiving files",
     verify: "Verifying every file",
-    store: "Storing the archive",
+    store: "Storing files",
+    export: "Exporting the restore point",
     stage: "Unpacking the restore point",
     recheck: "Making sure the site did not change",
     apply: "Applying the changes",
