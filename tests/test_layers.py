@@ -17,7 +17,10 @@ PACKAGE = "publisher_restore"
 ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("errors", "version", "hashing", "progress", "faults", "scopes", "sample")),
+    (
+        "foundation",
+        ("errors", "version", "hashing", "progress", "faults", "scopes", "sample", "regular_files"),
+    ),
     ("configuration", ("config",)),
     ("plugin host", ("hookspecs", "lifecycle")),
     ("uSync items", ("usync",)),

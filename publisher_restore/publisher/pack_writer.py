@@ -12,7 +12,6 @@ complete, so a failed write leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import io
 import os
@@ -23,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 from publisher_restore.progress import Progress, SilentProgress
 from publisher_restore.publisher.errors import PackWriteError
@@ -36,7 +35,9 @@ from publisher_restore.publisher.pack_manifest import (
     file_member,
     item_member,
 )
+from publisher_restore.regular_files import opened_regular
 from publisher_restore.restore.archive.limits import path_problem
+from publisher_restore.restore.archive.write import SourceFileLike
 from publisher_restore.scopes import Scope
 from publisher_restore.usync.models import AnyItem, EmptyItem
 from publisher_restore.version import __version__
@@ -47,12 +48,6 @@ FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 MEMBER_MODE = (stat.S_IFREG | 0o644) << 16
 UNIX = 3
 STORED_SCOPES = frozenset({Scope.MEDIA})
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 @dataclass(frozen=True)
@@ -65,17 +60,6 @@ class ItemSource:
     rel_path: str
     data: Path | bytes
     action: str | None = None
-
-
-class SiteFileLike(Protocol):
-    """What the writer needs of a site file (``site.SiteFile`` qualifies)."""
-
-    @property
-    def path(self) -> str: ...
-    @property
-    def abs_path(self) -> Path: ...
-    @property
-    def scope(self) -> Scope: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +99,7 @@ def write_pack(
     dest: Path,
     header: PackHeader,
     items: Sequence[ItemSource],
-    files: Sequence[SiteFileLike] = (),
+    files: Sequence[SourceFileLike] = (),
     *,
     overwrite: bool = False,
     progress: Progress | None = None,
@@ -147,7 +131,7 @@ def write_pack_stream(
     out: BinaryIO,
     header: PackHeader,
     items: Sequence[ItemSource],
-    files: Sequence[SiteFileLike] = (),
+    files: Sequence[SourceFileLike] = (),
     *,
     progress: Progress | None = None,
 ) -> PackManifest:
@@ -195,7 +179,7 @@ def _add_item(
     )
 
 
-def _add_file(pack: zipfile.ZipFile, source: SiteFileLike, progress: Progress) -> PackFile:
+def _add_file(pack: zipfile.ZipFile, source: SourceFileLike, progress: Progress) -> PackFile:
     member = file_member(source.path)
     method = zipfile.ZIP_STORED if source.scope in STORED_SCOPES else zipfile.ZIP_DEFLATED
     with _opened(source.abs_path, source.path) as (stream, size):
@@ -244,18 +228,7 @@ def _opened(data: Path | bytes, name: str) -> Iterator[tuple[BinaryIO, int]]:
     if isinstance(data, bytes):
         yield io.BytesIO(data), len(data)
         return
-    try:
-        fd = os.open(data, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise PackWriteError(f"{name}: vanished before it was packed; retry") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise PackWriteError(f"{name}: is a symbolic link; links are never packed") from None
-        raise PackWriteError(f"{name}: cannot be read ({error.strerror})") from None
-    with os.fdopen(fd, "rb") as stream:
-        status = os.fstat(stream.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise PackWriteError(f"{name}: not a regular file; only regular files are packed")
+    with opened_regular(data, name, error=PackWriteError, done="packed") as (stream, status):
         yield stream, status.st_size
 
 
@@ -276,7 +249,7 @@ def _check_member_names(members: list[str]) -> None:
         seen[member.casefold()] = member
 
 
-def _expected_bytes(items: Sequence[ItemSource], files: Sequence[SiteFileLike]) -> int:
+def _expected_bytes(items: Sequence[ItemSource], files: Sequence[SourceFileLike]) -> int:
     total = 0
     for source in items:
         total += len(source.data) if isinstance(source.data, bytes) else _size(source.data)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +24,11 @@ from typing import BinaryIO
 import zstandard
 
 from publisher_restore.errors import SiteError
+from publisher_restore.regular_files import opened_regular
 from publisher_restore.restore.contents import Identity
 from publisher_restore.restore.manifest import Scope
 from publisher_restore.restore.objects import compressor, file_name
-from publisher_restore.restore.packing import item_identity, open_regular, require_unchanged
+from publisher_restore.restore.packing import item_identity, require_unchanged
 from publisher_restore.restore.point_writer import PointWriter
 from publisher_restore.site import SiteFile
 from publisher_restore.usync.models import ParseProblem
@@ -93,11 +93,8 @@ def _copy(
     site_file: SiteFile, temp: Path, *, keep: bool
 ) -> tuple[str, int, int, bool, bytes | None]:
     """Hash the file into ``temp``: (sha256, size, mtime, compressed, bytes if ``keep``)."""
-    fd = open_regular(str(site_file.abs_path), site_file.path)
-    with os.fdopen(fd, "rb") as source:
-        before = os.fstat(source.fileno())
-        if not stat.S_ISREG(before.st_mode):
-            raise SiteError(f"{site_file.path}: not a regular file; only regular files are stored")
+    opened = opened_regular(site_file.abs_path, site_file.path, error=SiteError, done="stored")
+    with opened as (source, before):
         first = source.read(CHUNK)
         compressed = _worth_compressing(first[:PROBE])
         digest = hashlib.sha256()

@@ -12,29 +12,19 @@ modification time do not change while it is read; otherwise the create stops wit
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from publisher_restore.errors import SiteError
+from publisher_restore.regular_files import open_regular
 from publisher_restore.restore.contents import Identity
 from publisher_restore.restore.objects import BLOCK_TARGET, compressor
 from publisher_restore.usync.models import ParseProblem
 from publisher_restore.usync.sources import over_limit
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
-
-# O_NONBLOCK: opening a FIFO must not hang; it is refused right after by fstat.
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 class SmallFile(NamedTuple):
@@ -113,11 +103,8 @@ def item_identity(data: bytes, path: str) -> Identity | ParseProblem:
 
 def read_file(abs_path: str, path: str) -> tuple[bytes, int, int]:
     """A regular file's bytes, size and modification time (ns), read in one go."""
-    fd = open_regular(abs_path, path)
+    fd, before = open_regular(abs_path, path, error=SiteError, done="stored")
     try:
-        before = os.fstat(fd)
-        if not stat.S_ISREG(before.st_mode):
-            raise SiteError(f"{path}: not a regular file; only regular files are stored")
         data = os.read(fd, before.st_size + 1)
         while len(data) < before.st_size:  # a short read of a regular file: read on
             more = os.read(fd, before.st_size + 1 - len(data))
@@ -129,18 +116,6 @@ def read_file(abs_path: str, path: str) -> tuple[bytes, int, int]:
         os.close(fd)
     require_unchanged(path, before, after, len(data))
     return data, before.st_size, before.st_mtime_ns
-
-
-def open_regular(abs_path: str, path: str) -> int:
-    """A descriptor for a file that must not be a link; ``SiteError`` saying why not."""
-    try:
-        return os.open(abs_path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise SiteError(f"{path}: vanished while the restore point was taken; retry") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise SiteError(f"{path}: is a symbolic link; it is not stored") from None
-        raise SiteError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def require_unchanged(path: str, before: os.stat_result, after: os.stat_result, read: int) -> None:

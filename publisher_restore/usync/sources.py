@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from publisher_restore.errors import SiteError
+from publisher_restore.regular_files import OPEN_FLAGS
 from publisher_restore.usync.folders import ITEM_SUFFIX, handler_folders_in
 from publisher_restore.usync.models import ParseProblem
 from publisher_restore.usync.xmlsafe import MAX_ITEM_BYTES
 
 READ_CHUNK = 1 << 20
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-_OPEN_FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 class SourceFile(NamedTuple):
@@ -63,7 +62,7 @@ def over_limit(size: int, limit: int = MAX_ITEM_BYTES) -> str:
 def read_item_bytes(full: str | Path, rel_path: str, limit: int = MAX_ITEM_BYTES) -> SourceFile:
     """A regular file's bytes, read no further than ``limit`` + 1; anything else a problem."""
     try:
-        descriptor = os.open(full, _OPEN_FLAGS)
+        descriptor = os.open(full, OPEN_FLAGS)
     except OSError as error:
         return SourceFile(rel_path, _open_problem(full, rel_path, error))
     try:

@@ -7,13 +7,10 @@ Memory stays flat whatever the file sizes.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import hashlib
 import os
-import stat
 import tarfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -21,19 +18,13 @@ from typing import BinaryIO, Protocol
 import zstandard
 
 from publisher_restore.errors import ConfigError, SiteError
+from publisher_restore.regular_files import opened_regular
 from publisher_restore.restore.archive.limits import path_problem
 from publisher_restore.restore.manifest import FileRecord, Scope
 
 ProgressCallback = Callable[[int], None]
 MAX_LEVEL = 19  # higher levels need windows the reader refuses (limits.max_window_size)
 DEFAULT_THREADS = 0
-# O_NONBLOCK: opening a FIFO must not hang; it is refused right after by fstat.
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 class SourceFileLike(Protocol):
@@ -117,7 +108,8 @@ def _check_source_path(path: str, seen: set[str]) -> None:
 def _add_file(
     tar: tarfile.TarFile, source: SourceFileLike, progress: ProgressCallback | None
 ) -> FileRecord:
-    with _open_regular(source) as (handle, before):
+    opened = opened_regular(source.abs_path, source.path, error=SiteError, done="archived")
+    with opened as (handle, before):
         info = tarfile.TarInfo(source.path)
         info.size = before.st_size
         info.mtime = int(before.st_mtime)
@@ -130,23 +122,6 @@ def _add_file(
     return FileRecord(
         path=source.path, size=before.st_size, sha256=reader.hexdigest(), scope=source.scope
     )
-
-
-@contextlib.contextmanager
-def _open_regular(source: SourceFileLike) -> Iterator[tuple[BinaryIO, os.stat_result]]:
-    try:
-        fd = os.open(source.abs_path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        raise SiteError(f"{source.path}: vanished while archiving; retry") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise SiteError(f"{source.path}: is a symbolic link; it is not archived") from None
-        raise SiteError(f"{source.path}: cannot be read ({error.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise SiteError(f"{source.path}: not a regular file; only regular files are archived")
-        yield handle, status
 
 
 def _require_unchanged(handle: BinaryIO, before: os.stat_result, path: str) -> None:
