@@ -87,18 +87,38 @@ def list_points(state: CliState, as_json: bool) -> None:
     if not points:
         click.echo("No restore points yet.")
         return
-    click.echo(list_row("ID", "CREATED (UTC)", "REASON", "FILES", "SIZE", "FLAGS", "NOTE"))
+    click.echo(list_row("ID", "CREATED (UTC)", "REASON", "FILES", "SIZE", "ADDED", "FLAGS", "NOTE"))
     for p in points:
-        flags = " ".join(f for f, on in (("media", p.includes_media), ("pinned", p.pinned)) if on)
-        created = f"{p.created:%Y-%m-%d %H:%M:%S}"
-        size = human_size(p.archive_size)
-        click.echo(list_row(p.id, created, p.reason.value, str(p.file_count), size, flags, p.note))
+        click.echo(list_row(*_list_cells(p)))
+
+
+def _list_cells(point: Manifest) -> tuple[str, ...]:
+    marks = (("media", point.includes_media), ("pinned", point.pinned))
+    flags = " ".join(name for name, on in marks if on)
+    added = point.archive_size if point.is_legacy else point.added_bytes
+    return (
+        point.id,
+        f"{point.created:%Y-%m-%d %H:%M:%S}",
+        point.reason.value,
+        str(point.file_count),
+        human_size(point.archive_size),
+        human_size(added),
+        flags,
+        point.note,
+    )
 
 
 def list_row(*cells: str) -> str:
-    """One line of the ``list`` table: id, created, reason, files, size, flags, note."""
-    point_id, created, reason, files, size, flags, note = cells
-    row = f"{point_id:<26}  {created:<19}  {reason:<11} {files:>6} {size:>9}  {flags:<12} {note}"
+    """One line of ``list``: id, created, reason, files, size, added, flags, note.
+
+    SIZE is what the point needs in storage (objects shared with other points included);
+    ADDED is what taking it added (an unchanged site adds almost nothing).
+    """
+    point_id, created, reason, files, size, added, flags, note = cells
+    row = (
+        f"{point_id:<26}  {created:<19}  {reason:<11} {files:>6} {size:>9} {added:>9}  "
+        f"{flags:<12} {note}"
+    )
     return row.rstrip()
 
 

@@ -165,16 +165,28 @@ def test_list_has_headers_and_json_times_match_show(sample_site: Path) -> None:
         "REASON",
         "FILES",
         "SIZE",
+        "ADDED",
         "FLAGS",
         "NOTE",
     ]
     assert lines[1].startswith(point.id) and lines[1].endswith("first")
+    added_end = lines[0].index("ADDED") + len("ADDED")
+    assert lines[1][:added_end].endswith(human_size(point.added_bytes)) and point.added_bytes > 0
     # Look for the count after the id: a random id may hold the same digits.
     files_at = lines[1].index(f" {point.file_count} ", len(point.id))
     assert lines[0].index("FILES") < files_at + 3
     listed = json.loads(cli(sample_site, "list", "--json").stdout)[0]["created"]
     shown = json.loads(cli(sample_site, "show", point.id, "--json").stdout)["created"]
     assert listed == shown and shown.endswith("Z") and "+00:00" not in shown
+
+
+def test_list_says_an_unchanged_second_point_added_nothing(sample_site: Path) -> None:
+    RestoreService.open(sample_site).create(note="first")
+    RestoreService.open(sample_site).create(note="again")
+    lines = cli(sample_site, "list").stdout.splitlines()
+    added_end = lines[0].index("ADDED") + len("ADDED")
+    assert lines[1].endswith("again") and lines[1][:added_end].endswith(" 0 bytes")
+    assert not lines[2][:added_end].endswith(" 0 bytes")
 
 
 def test_no_media_question_without_a_media_folder(sample_site: Path) -> None:
