@@ -78,24 +78,42 @@ class RestorePoints:
         return self.env.store.get(point_id)
 
     def create(
-        self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
+        self,
+        *,
+        reason: Reason = Reason.MANUAL,
+        note: str = "",
+        include_media: bool | None = None,
+        created_by: str | None = None,
     ) -> Manifest:
-        """Take a restore point (media per argument, else per configuration)."""
+        """Take a restore point (media per argument, else per configuration).
+
+        ``created_by``: who the point names as its maker (default: this process's
+        ``user@host``); the dashboard names the person signed in.
+        """
         return self.create_point(
-            reason=reason, note=note, include_media=include_media
+            reason=reason, note=note, include_media=include_media, created_by=created_by
         ).restore_point
 
     def create_point(
-        self, *, reason: Reason = Reason.MANUAL, note: str = "", include_media: bool | None = None
+        self,
+        *,
+        reason: Reason = Reason.MANUAL,
+        note: str = "",
+        include_media: bool | None = None,
+        created_by: str | None = None,
     ) -> CreatedPoint:
         """``create``, also saying which interrupted restore it finished first."""
         media = self.env.site.settings.include_media if include_media is None else include_media
         with self.env.lock.hold("create"):
             recovered = self.recover_held()
-            point = self.create_held(reason=reason, note=note, include_media=media)
+            point = self.create_held(
+                reason=reason, note=note, include_media=media, created_by=created_by
+            )
         return CreatedPoint(restore_point=point, recovered=recovered)
 
-    def create_held(self, *, reason: Reason, note: str, include_media: bool) -> Manifest:
+    def create_held(
+        self, *, reason: Reason, note: str, include_media: bool, created_by: str | None = None
+    ) -> Manifest:
         """Take a restore point inside an operation that holds the site lock.
 
         Nothing is recovered first: the caller may have a restore staged, which a
@@ -111,6 +129,11 @@ class RestorePoints:
             note=note,
             include_media=include_media,
         )
+        if created_by is not None and created_by != manifest.created_by:
+            # restore.create names this process's user; the point is rewritten before the
+            # hook announces it (a crash in between leaves it naming the process's user)
+            manifest = manifest.model_copy(update={"created_by": created_by})
+            self.env.store.update_manifest(manifest)
         self.env.lifecycle.restore_point_created(manifest)
         return manifest
 
