@@ -34,6 +34,7 @@ from tests.web.helpers import (
     serving,
     shot,
     sign_in,
+    unlabelled_controls,
     wait_for_job,
 )
 
@@ -139,18 +140,6 @@ def manifests(site: Path) -> dict[str, dict[str, object]]:
     for path in sorted(points.glob("*/manifest.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         found[data["id"]] = data
-    return found
-
-
-def unlabelled_controls(page: Page) -> list[str]:
-    """Visible buttons, links and fields without an accessible name."""
-    found: list[str] = page.evaluate(
-        """() => Array.from(document.querySelectorAll('button, a[href], input, select, textarea'))
-          .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
-          .filter(el => !(el.getAttribute('aria-label') || (el.labels && el.labels.length)
-                          || el.textContent.trim() || el.getAttribute('title')))
-          .map(el => el.outerHTML.slice(0, 120))"""
-    )
     return found
 
 
@@ -308,7 +297,7 @@ def test_check_then_restore_only_the_ticked_changes_with_a_pre_restore_point(
     expect(finding).to_contain_text(
         "Removing property 'introText' from 'contentGridDefault' deletes 2 values on 2 pages."
     )
-    expect(finding).to_contain_text("2 values on 2 items")
+    expect(finding).to_contain_text("2 values on 2 pages")
     expect(page.get_by_label("Create a pre-restore restore point")).to_be_checked()
     assert unlabelled_controls(page) == []
     shot(page, "11-check")
