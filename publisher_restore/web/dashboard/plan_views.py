@@ -194,7 +194,8 @@ class ImportChoice(BaseModel):
     take_point: bool
     """The checkbox's default."""
     locked: bool
-    """A plugin decided; the page shows its answer and cannot change it."""
+    """A plugin decided, or the policy requires a restore point: the page shows the answer
+    and cannot change it."""
     refused: str | None
     """A plugin aborted it: the import cannot run (why)."""
     why: str
@@ -217,8 +218,12 @@ class ImportChoice(BaseModel):
             )
             return cls(take_point=True, locked=False, refused=None, why=why)
         if choice is Choice.RESTORE_POINT:
-            why = f"The Import policy takes a restore point for this import ({reason})."
-            return cls(take_point=True, locked=False, refused=None, why=why)
+            # the policy requires a point here: the page may add one, never skip one
+            why = (
+                f"The Import policy takes a restore point for this import ({reason}); "
+                "it cannot be skipped here."
+            )
+            return cls(take_point=True, locked=True, refused=None, why=why)
         why = (
             f"The Import policy takes no restore point for this import ({reason}). "
             "Tick the box to take one anyway: without one, the import cannot be undone."
