@@ -169,6 +169,10 @@ def test_upload_plan_import_then_undo_with_a_conflict_left_alone(
     point = runtime(site).restore_points().get(imported.restore_point)
     assert point.reason.value == "import" and point.created_by == imported.who
 
+    page.goto(f"{server.base}/")
+    mark = page.get_by_role("link", name=re.compile(r"^Operation: .*grid-update\.usync"))
+    expect(mark).to_have_attribute("href", f"/operations/{imported.id}")
+    shot(page, "36-timeline-with-operations")
     page.goto(f"{server.base}/operations")
     row = page.locator(f"#op-{imported.id}")
     expect(row).to_contain_text("import")
@@ -276,7 +280,9 @@ def test_a_waiting_terminal_import_continues_when_answered_in_the_browser(
         expect(page.get_by_role("heading", level=1)).to_have_text("An import waits for your answer")
         shot(page, "32-decision")
         page.get_by_role("button", name="Take a restore point and continue").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("An import was answered")
         expect(page.locator("main")).to_contain_text("continues on its own")
+        shot(page, "33-decision-answered")
         assert terminal.wait(timeout=60) == 0, terminal.output.decode(errors="replace")
     finally:
         if terminal.process.poll() is None:
@@ -285,7 +291,9 @@ def test_a_waiting_terminal_import_continues_when_answered_in_the_browser(
     assert record.kind.value == "import" and record.restore_point
     assert b"introText" not in (site / GRID).read_bytes()
     expect(page.locator("#decisions-badge")).to_be_hidden(timeout=10_000)
-    shot(page, "33-decision-answered")
+    taken = page.get_by_role("heading", name="This decision is no longer waiting")
+    expect(taken).to_be_visible(timeout=10_000)  # the page polls and reloads itself
+    shot(page, "35-decision-taken")
 
 
 def test_an_unanswered_decision_expires_and_says_so(
