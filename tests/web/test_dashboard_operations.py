@@ -296,6 +296,24 @@ def test_a_waiting_terminal_import_continues_when_answered_in_the_browser(
     shot(page, "35-decision-taken")
 
 
+def test_abort_answered_in_the_browser_stops_the_terminal_import_changing_nothing(
+    page: Page, server: Server, site: Path, pack: Path
+) -> None:
+    before = (site / GRID).read_bytes(), len(history(site).entries()[0])
+    terminal = Terminal(cli_command(site, "pack", "import", str(pack)))
+    try:
+        page.goto(f"{server.base}/decisions")
+        row = page.locator("#waiting-table tbody tr").first
+        expect(row).to_be_visible(timeout=60_000)
+        row.get_by_role("link").first.click()
+        page.get_by_role("button", name="Abort: change nothing").click()
+        assert terminal.wait(timeout=60) == 9, terminal.output.decode(errors="replace")
+    finally:
+        if terminal.process.poll() is None:
+            terminal.process.kill()
+    assert ((site / GRID).read_bytes(), len(history(site).entries()[0])) == before
+
+
 def test_an_unanswered_decision_expires_and_says_so(
     page: Page, server: Server, site: Path, pack: Path
 ) -> None:
