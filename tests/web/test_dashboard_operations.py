@@ -332,3 +332,16 @@ def test_an_unanswered_decision_expires_and_says_so(
     expect(page.locator(f"#x-{entry.id}")).to_contain_text("expired")
     expect(page.locator("#decisions-badge")).to_be_hidden()
     assert b"introText" in (site / GRID).read_bytes()
+
+
+def test_an_unknown_operation_undo_check_or_upload_is_a_plain_not_found(
+    page: Page, server: Server
+) -> None:
+    for path in (
+        "/operations/op-20260101T000000000Z-abcdef",
+        "/undo-checks/0123456789abcdef",
+        "/packs/0123456789abcdef",
+    ):
+        response = page.goto(f"{server.base}{path}")
+        assert response is not None and response.status == 404, path
+        expect(page.locator("main")).not_to_contain_text("Traceback")

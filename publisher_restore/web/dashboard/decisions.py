@@ -53,11 +53,6 @@ def listing(state: DashboardState) -> PendingListing:
     return state.runtime.pending().listing()
 
 
-def waiting_count(state: DashboardState) -> int:
-    """How many decisions wait for an answer (the navigation's badge)."""
-    return sum(entry.answer is None for entry in listing(state).waiting)
-
-
 @router.get("/decisions")
 def decisions_page(request: Request, state: State, session: SignedIn) -> Response:
     found = listing(state)

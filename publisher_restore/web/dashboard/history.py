@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from publisher_restore.errors import OperationNotFoundError
 from publisher_restore.operations.history import OperationHistory
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.web.dashboard.auth import SignedIn
@@ -58,7 +59,9 @@ def operation_page(
     record = history_of(state).get(operation_id)
     points = {point.id: point for point in state.runtime.restore_points().points()}
     entries, _unreadable = history_of(state).entries()
-    entry = next(e for e in entries if e.record.id == record.id)
+    entry = next((e for e in entries if e.record.id == record.id), None)
+    if entry is None:  # readable by id, yet not listed: the history's own error says why
+        raise OperationNotFoundError(f"operation {operation_id} is not in the history")
     row = OperationRow.of(entry, points, now_utc())
     context = {
         "op": row,

@@ -85,7 +85,11 @@ def undo_check_page(request: Request, check_id: str, state: State, session: Sign
     if entry is None:
         return _gone(request, session)
     check = entry.prepared
-    view = UndoCheckView.of(check_id, check.prepared, check.forceable, _row(state, check))
+    row = _row(state, check)
+    if row is None:  # its record went (or became unreadable) since the check
+        state.undo_checks.discard(check_id)
+        return _gone(request, session)
+    view = UndoCheckView.of(check_id, check.prepared, check.forceable, row)
     return render(request, "undo_check.html", {"check": view}, session=session)
 
 
@@ -127,9 +131,9 @@ async def undo(request: Request, check_id: str, state: State, session: SignedIn)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-def _row(state: DashboardState, check: UndoCheck) -> OperationRow:
+def _row(state: DashboardState, check: UndoCheck) -> OperationRow | None:
     rows, _unreadable = operation_rows(state)
-    return next(row for row in rows if row.id == check.operation_id)
+    return next((row for row in rows if row.id == check.operation_id), None)
 
 
 def _ticked(form: FormData, check: UndoCheck) -> tuple[list[str], set[str]]:
