@@ -11,7 +11,9 @@ Entries are objects of a local storage provider in ``<restore folder>/.state/pen
 so they follow the store's rules: atomic writes, safe names, a lock for
 read-modify-write.  Each entry is two objects: ``<id>.plan`` (the plan, which for a
 large site is megabytes) written first, then ``<id>.json`` (what is asked, the answer),
-which makes the entry exist; listing reads only the small ones.
+which makes the entry exist; listing reads only the small ones.  An entry discarded
+because it expired leaves a note, ``<id>.expired`` (the entry as it was), for a day, so
+the dashboard can say it expired whichever process noticed first.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ from publisher_restore.storage.local import LocalStorageProvider, ensure_state_d
 
 PENDING_FOLDER = "pending"
 DEFAULT_EXPIRY = timedelta(minutes=15)
+KEEP_EXPIRED = timedelta(days=1)
+"""How long the note of an expired entry is kept."""
 POLL_INTERVAL = 0.25
 _LOCK = "pending"
 _SUFFIX = ".json"
 _PLAN_SUFFIX = ".plan"
+_EXPIRED_SUFFIX = ".expired"
 
 Plan = TypeVar("Plan", bound=PreparedOperation)
 Model = TypeVar("Model", bound=BaseModel)
@@ -65,6 +70,9 @@ class PendingListing(BaseModel):
     """Entries that expired and were discarded by this listing."""
     unreadable: list[str] = Field(default_factory=list)
     """Entries that cannot be read, each with its problem."""
+    recently_expired: list[PendingPlan] = Field(default_factory=list)
+    """Entries that expired within ``KEEP_EXPIRED`` (``expired`` included), newest first,
+    whichever process discarded them."""
 
 
 class PendingPlans:
@@ -112,8 +120,33 @@ class PendingPlans:
                     self.objects.delete(name)  # a save that died before its entry
                 elif name.endswith(_SUFFIX):
                     self._list_one(name, found)
+                elif name.endswith(_EXPIRED_SUFFIX):
+                    self._list_expired(name, found)
         found.waiting.sort(key=lambda e: e.created)
+        found.recently_expired += found.expired
+        found.recently_expired.sort(key=lambda e: e.expires, reverse=True)
         return found
+
+    def _list_expired(self, name: str, found: PendingListing) -> None:
+        try:
+            entry = self._load(name, PendingPlan, "note of an expired entry")
+        except IntegrityError:
+            self.objects.delete(name)  # only a note: an unreadable one is dropped
+            return
+        if self.clock() - entry.expires > KEEP_EXPIRED:
+            self.objects.delete(name)
+        else:
+            found.recently_expired.append(entry)
+
+    def expired_entry(self, pending_id: str) -> PendingPlan | None:
+        """The note an expired entry left (for ``KEEP_EXPIRED``), else None."""
+        name = _expired_name(pending_id)
+        if self.objects.stat(name) is None:
+            return None
+        try:
+            return self._load(name, PendingPlan, "note of an expired entry")
+        except IntegrityError:
+            return None
 
     def _list_one(self, name: str, found: PendingListing) -> None:
         try:
@@ -122,7 +155,7 @@ class PendingPlans:
             found.unreadable.append(f"{self.objects.root / name}: {error}")
             return
         if self._expired(entry):
-            self._remove(entry.id)
+            self._expire(entry)
             found.expired.append(entry)
         else:
             found.waiting.append(entry)
@@ -131,7 +164,7 @@ class PendingPlans:
         """One entry; ``PlanExpiredError`` (and discarded) once it has expired."""
         entry = self._read(_name(pending_id))
         if self._expired(entry):
-            self._remove(pending_id)
+            self._expire(entry)
             raise PlanExpiredError(_expired_message(entry))
         return entry
 
@@ -176,6 +209,11 @@ class PendingPlans:
         """Forget an entry (aborted, or executed some other way)."""
         self._remove(_name(pending_id).removesuffix(_SUFFIX))
 
+    def _expire(self, entry: PendingPlan) -> None:
+        """Discard an expired entry, leaving its note."""
+        self.objects.put_bytes(_expired_name(entry.id), _bytes(entry), overwrite=True)
+        self._remove(entry.id)
+
     def _remove(self, pending_id: str) -> None:
         self.objects.delete(_name(pending_id))  # the entry first: it makes the plan exist
         self.objects.delete(_plan_name(pending_id))
@@ -218,6 +256,10 @@ def _name(pending_id: str) -> str:
 
 def _plan_name(pending_id: str) -> str:
     return _name(pending_id).removesuffix(_SUFFIX) + _PLAN_SUFFIX
+
+
+def _expired_name(pending_id: str) -> str:
+    return _name(pending_id).removesuffix(_SUFFIX) + _EXPIRED_SUFFIX
 
 
 def _entry_of(plan_name: str) -> str:

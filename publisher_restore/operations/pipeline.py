@@ -213,6 +213,7 @@ class ImportPipeline:
                     reason=Reason(self.kind.value),
                     note=point_note(prepared),
                     include_media=decision.include_media,
+                    created_by=self.who,
                 ),
             )
             self._run(context, result, pack)

@@ -88,6 +88,8 @@ class RestoreOperation:
 
     env: SiteEnvironment
     progress: Progress = field(default_factory=SilentProgress)
+    who: str | None = None
+    """Who the pre-restore point names as its maker (None: this process's ``user@host``)."""
 
     @property
     def points(self) -> RestorePoints:
@@ -248,6 +250,7 @@ class RestoreOperation:
                     reason=Reason.PRE_RESTORE,
                     note=note or f"before restoring {point.id}",
                     include_media=point.includes_media,
+                    created_by=self.who,
                 )
                 result.pre_restore_point = pre.id
             applying.apply_staged(self.env.site.root, self.env.work, self.progress)

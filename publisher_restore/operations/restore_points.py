@@ -96,10 +96,19 @@ class RestorePoints:
         note: str = "",
         include_media: bool | None = None,
         rehash: bool = False,
+        created_by: str | None = None,
     ) -> Manifest:
-        """Take a restore point (media per argument, else per configuration)."""
+        """Take a restore point (media per argument, else per configuration).
+
+        ``created_by``: who the point names as its maker (default: this process's
+        ``user@host``); the dashboard names the person signed in.
+        """
         return self.create_point(
-            reason=reason, note=note, include_media=include_media, rehash=rehash
+            reason=reason,
+            note=note,
+            include_media=include_media,
+            rehash=rehash,
+            created_by=created_by,
         ).restore_point
 
     def create_point(
@@ -109,16 +118,29 @@ class RestorePoints:
         note: str = "",
         include_media: bool | None = None,
         rehash: bool = False,
+        created_by: str | None = None,
     ) -> CreatedPoint:
         """``create``, also saying which interrupted restore it finished first."""
         media = self.env.site.settings.include_media if include_media is None else include_media
         with self.env.lock.hold("create"):
             recovered = self.recover_held()
-            point = self.create_held(reason=reason, note=note, include_media=media, rehash=rehash)
+            point = self.create_held(
+                reason=reason,
+                note=note,
+                include_media=media,
+                rehash=rehash,
+                created_by=created_by,
+            )
         return CreatedPoint(restore_point=point, recovered=recovered)
 
     def create_held(
-        self, *, reason: Reason, note: str, include_media: bool, rehash: bool = False
+        self,
+        *,
+        reason: Reason,
+        note: str,
+        include_media: bool,
+        rehash: bool = False,
+        created_by: str | None = None,
     ) -> Manifest:
         """Take a restore point inside an operation that holds the site lock.
 
@@ -136,6 +158,7 @@ class RestorePoints:
             note=note,
             include_media=include_media,
             rehash=rehash,
+            created_by=created_by,
         )
         self.env.lifecycle.restore_point_created(manifest)
         return manifest

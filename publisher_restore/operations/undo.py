@@ -115,7 +115,7 @@ class UndoOperation:
         context = UndoContext(self.env.site, record, prepared)
         with self.env.lock.hold("undo"), self.env.lifecycle.undoing(context, result):
             started = datetime.now(UTC)
-            done = RestoreOperation(self.env, self.progress).execute(
+            done = RestoreOperation(self.env, self.progress, who=self.who).execute(
                 restore, decision, note=f"before undoing {prepared.undoes}"
             )
             result.pre_undo_point = done.pre_restore_point

@@ -82,8 +82,11 @@ def create_restore_point(
     include_media: bool = False,
     rehash: bool = False,
     operation: str = "create",
+    created_by: str | None = None,
 ) -> Manifest:
     """Write a complete restore point; the caller holds the store lock.
+
+    ``created_by`` names its maker (default: this process's ``user@host``).
 
     On any failure nothing is listed; what was stored is collected later.
     """
@@ -118,6 +121,7 @@ def create_restore_point(
             "includes_media": include_media,
             "scopes": point_scopes(include_media),
             "skipped": [SkippedRecord(path=s.path, reason=s.reason) for s in skipped],
+            "created_by": created_by or manifest.created_by,
         }
     )
     store.publish(manifest, body)

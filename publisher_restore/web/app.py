@@ -14,7 +14,8 @@ Every response carries the security headers of ``security.headers``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from publisher_restore.errors import (
     LockTimeoutError,
+    OperationNotFoundError,
     PlanOutdatedError,
     PublisherRestoreError,
     RestorePointNotFoundError,
@@ -57,13 +59,21 @@ def create_app(
     passes the loopback names when it listens on loopback, so a web page that points its
     own domain at 127.0.0.1 (DNS rebinding) reaches nothing.
     """
+    state = DashboardState(runtime, settings, links or LoginLinks())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()  # uploaded packs are this process's: they go with it
+
     app = FastAPI(
         title="publisher-restore",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        lifespan=lifespan,
     )
-    app.state.dashboard = DashboardState(runtime, settings, links or LoginLinks())
+    app.state.dashboard = state
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders)
@@ -109,7 +119,7 @@ async def _csrf_refused(request: Request, _error: Exception) -> Response:
 
 async def _operation_error(request: Request, error: Exception) -> Response:
     status = 500
-    if isinstance(error, RestorePointNotFoundError):
+    if isinstance(error, RestorePointNotFoundError | OperationNotFoundError):
         status = 404
     elif isinstance(error, PlanOutdatedError | LockTimeoutError):
         status = 409

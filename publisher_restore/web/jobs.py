@@ -1,4 +1,5 @@
-"""Long work (create, check, restore, verify) as server-side jobs with live progress.
+"""Long work (create, check, restore, verify, undo, pack plans and imports) as server-side
+jobs with live progress.
 
 A job runs in its own thread and reports through the operations' ``Progress``
 protocol; its state lives in this process's registry, so a page reloaded or opened in
@@ -70,6 +71,8 @@ class JobView(BaseModel):
     """The site changed since the check (exit 12): check again."""
     next_url: str | None
     point_id: str | None
+    again_url: str | None
+    """Where to post to check (or plan) again when the job finds the site changed."""
     data: dict[str, Any]
 
 
@@ -84,6 +87,7 @@ class Job:
     kind: str
     title: str
     point_id: str | None
+    again_url: str | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     state: JobState = JobState.RUNNING
     finished: datetime | None = None
@@ -116,6 +120,7 @@ class Job:
                 outdated=self.outdated,
                 next_url=outcome.next_url if outcome else None,
                 point_id=self.point_id,
+                again_url=self.again_url,
                 data=dict(outcome.data) if outcome else {},
             )
 
@@ -154,9 +159,20 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._guard = threading.Lock()
 
-    def start(self, kind: str, title: str, work: Work, point_id: str | None = None) -> Job:
+    def start(
+        self,
+        kind: str,
+        title: str,
+        work: Work,
+        point_id: str | None = None,
+        *,
+        again_url: str | None = None,
+    ) -> Job:
         """Run ``work`` in a thread as a new job; returns at once."""
-        job = Job(id=secrets.token_hex(8), kind=kind, title=title, point_id=point_id)
+        again = again_url or (f"/points/{point_id}/check" if point_id else None)
+        job = Job(
+            id=secrets.token_hex(8), kind=kind, title=title, point_id=point_id, again_url=again
+        )
         with self._guard:
             self._forget_old()
             self._jobs[job.id] = job

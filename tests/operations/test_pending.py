@@ -124,3 +124,23 @@ def test_a_plain_check_writes_nothing(sample_site: Path) -> None:
     assert files_below(restore_folder) == before
     assert fingerprint(sample_site) == site_before
     assert not (restore_folder / ".state" / "pending").exists()
+
+
+def test_an_expired_entry_leaves_a_note_for_a_day_whoever_noticed(sample_site: Path) -> None:
+    ready = prepare_damaged(sample_site)
+    entry = ready.runtime.pending().save(ready.prepared)
+    state = ready.runtime.env.state_dir
+    later = datetime.now(UTC) + timedelta(minutes=16)
+    with pytest.raises(PlanExpiredError):
+        PendingPlans(state, clock=lambda: later).get(entry.id)  # one process notices
+
+    other = PendingPlans(state, clock=lambda: later)  # another one lists
+    assert [e.id for e in other.listing().recently_expired] == [entry.id]
+    note = other.expired_entry(entry.id)
+    assert note is not None and note.source == entry.source and note.answer is None
+    assert not (state / "pending" / f"{entry.id}.plan").exists(), "the plan itself is gone"
+
+    next_day = later + timedelta(days=1, minutes=1)
+    assert PendingPlans(state, clock=lambda: next_day).listing().recently_expired == []
+    assert not (state / "pending" / f"{entry.id}.expired").exists()
+    assert other.expired_entry(entry.id) is None

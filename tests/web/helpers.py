@@ -165,6 +165,35 @@ def sign_in(page: Page, base: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def unlabelled_controls(page: Page) -> list[str]:
+    """Visible buttons, links and fields without an accessible name."""
+    found: list[str] = page.evaluate(
+        """() => Array.from(document.querySelectorAll('button, a[href], input, select, textarea'))
+          .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+          .filter(el => !(el.getAttribute('aria-label') || (el.labels && el.labels.length)
+                          || el.textContent.trim() || el.getAttribute('title')))
+          .map(el => el.outerHTML.slice(0, 120))"""
+    )
+    return found
+
+
+def tab_until(page: Page, wanted: str, presses: int = 40) -> list[str]:
+    """Press Tab until the focused control's name (label or text) is ``wanted``."""
+    reached: list[str] = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                """() => { const el = document.activeElement;
+                   return ((el.labels && el.labels.length && el.labels[0].textContent)
+                           || el.getAttribute('aria-label') || el.textContent || '').trim(); }"""
+            )
+        )
+        if reached[-1] == wanted:
+            return reached
+    raise AssertionError(f"Tab never reached {wanted!r}: {reached}")
+
+
 def row_ids(page: Page) -> list[str]:
     """The restore points listed, top to bottom."""
     return [str(row.get_attribute("data-point")) for row in page.locator("tr[data-point]").all()]

@@ -36,6 +36,7 @@ from tests.web.helpers import (
     serving,
     shot,
     sign_in,
+    unlabelled_controls,
     wait_for_job,
 )
 
@@ -155,18 +156,6 @@ def exported_members(path: Path) -> tuple[list[str], dict[str, str]]:
             if data is not None and member.name != MANIFEST_MEMBER:
                 digests[member.name] = hashlib.sha256(data.read()).hexdigest()
     return names, digests
-
-
-def unlabelled_controls(page: Page) -> list[str]:
-    """Visible buttons, links and fields without an accessible name."""
-    found: list[str] = page.evaluate(
-        """() => Array.from(document.querySelectorAll('button, a[href], input, select, textarea'))
-          .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
-          .filter(el => !(el.getAttribute('aria-label') || (el.labels && el.labels.length)
-                          || el.textContent.trim() || el.getAttribute('title')))
-          .map(el => el.outerHTML.slice(0, 120))"""
-    )
-    return found
 
 
 def test_sign_in_refuses_a_wrong_password_then_opens_the_list(
@@ -326,7 +315,7 @@ def test_check_then_restore_only_the_ticked_changes_with_a_pre_restore_point(
     expect(finding).to_contain_text(
         "Removing property 'introText' from 'contentGridDefault' deletes 2 values on 2 pages."
     )
-    expect(finding).to_contain_text("2 values on 2 items")
+    expect(finding).to_contain_text("2 values on 2 pages")
     expect(page.get_by_label("Create a pre-restore restore point")).to_be_checked()
     assert unlabelled_controls(page) == []
     shot(page, "11-check")

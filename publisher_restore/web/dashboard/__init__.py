@@ -9,12 +9,32 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from publisher_restore.web.dashboard import auth, jobs_routes, points, restoring
+from publisher_restore.web.dashboard import (
+    auth,
+    decisions,
+    history,
+    jobs_routes,
+    packs,
+    points,
+    restoring,
+    undoing,
+)
+
+PAGES = (
+    points.router,
+    restoring.router,
+    history.router,
+    undoing.router,
+    decisions.router,
+    packs.router,
+    jobs_routes.router,
+    auth.session_routes,
+)
 
 
 def build_routers() -> tuple[APIRouter, APIRouter]:
     """(public sign-in routes, session-protected dashboard routes)."""
     protected = APIRouter(dependencies=[Depends(auth.require_csrf)])
-    for module_router in (points.router, restoring.router, jobs_routes.router, auth.session_routes):
+    for module_router in PAGES:
         protected.include_router(module_router)
     return auth.public, protected

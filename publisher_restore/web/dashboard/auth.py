@@ -217,7 +217,7 @@ def _signed_in(request: Request, state: State, next_url: str) -> Response:
     """A new session (never an old one continued) and its cookie."""
     state.limiter.succeeded(_client(request))
     state.sessions.end(request.cookies.get(cookie_name(request, "session")))
-    session = state.sessions.create()
+    session = state.sessions.create(client=_client(request))
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         cookie_name(request, "session"),

@@ -15,11 +15,13 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from publisher_restore.errors import IntegrityError
+from publisher_restore.operations.history import PREFIX as OPERATIONS_PREFIX
 from publisher_restore.progress import Progress
 from publisher_restore.restore.manifest import Manifest
 from publisher_restore.restore.store import MANIFEST_NAME, MANIFEST_NAME_V1, POINTS_PREFIX
 from publisher_restore.site_walk import child_named
 from publisher_restore.web.dashboard.auth import SignedIn, read_form
+from publisher_restore.web.dashboard.history import operation_rows
 from publisher_restore.web.dashboard.render import render
 from publisher_restore.web.dashboard.state import DashboardState, dashboard_state
 from publisher_restore.web.dashboard.views import (
@@ -76,9 +78,11 @@ async def create_point(request: Request, state: State, session: SignedIn) -> Res
         session.flash(too_long, "error")
         return RedirectResponse("/", status_code=303)
     media = form.get("include_media") == "yes" and has_media(state)
+    who = session.who
 
     def work(progress: Progress) -> JobOutcome:
-        point = state.runtime.restore_points(progress).create(note=note, include_media=media)
+        points = state.runtime.restore_points(progress)
+        point = points.create(note=note, include_media=media, created_by=who)
         return JobOutcome(
             message=(
                 f"Restore point created: {point.file_count} files, "
@@ -170,10 +174,14 @@ def points_version(state: State, session: SignedIn) -> JSONResponse:
 
 
 def listing_version(state: DashboardState) -> str:
+    """Changes when a point is added, pinned or deleted, or an operation is recorded."""
     digest = hashlib.sha256()
-    for info in state.runtime.env.store.provider.list(POINTS_PREFIX):
+    provider = state.runtime.env.store.provider
+    for info in provider.list(POINTS_PREFIX):
         if info.name.endswith(("/" + MANIFEST_NAME, "/" + MANIFEST_NAME_V1)):
             digest.update(f"{info.name}\0{info.size}\n".encode())
+    for info in provider.list(OPERATIONS_PREFIX):
+        digest.update(f"{info.name}\0{info.size}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -188,6 +196,7 @@ def _listing(state: DashboardState, reason: str, highlight: str) -> dict[str, ob
     points, unreadable = points_ops.points(), points_ops.unreadable_points()
     now = now_utc()
     rows = [PointRow.of(point, now) for point in points]
+    operations, _unreadable = operation_rows(state, points)
     reason = reason if reason in REASONS else ""
     shown = [row for row in rows if not reason or row.reason == reason]
     return {
@@ -195,7 +204,8 @@ def _listing(state: DashboardState, reason: str, highlight: str) -> dict[str, ob
         "total": len(rows),
         "reason": reason,
         "reasons": reason_options(points),
-        "timeline": Timeline.of(rows, now),
+        "timeline": Timeline.of(rows, now, [op.mark() for op in operations]),
+        "operation_kinds": sorted({op.kind for op in operations}),
         "highlight": highlight,
         "time_zone": local_time_zone(now),
         "unreadable": unreadable,

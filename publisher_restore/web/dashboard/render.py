@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from publisher_restore.version import __version__
 from publisher_restore.web import formatting
-from publisher_restore.web.dashboard.state import dashboard_state
+from publisher_restore.web.dashboard.state import DashboardState, dashboard_state
 from publisher_restore.web.security.sessions import Session
 
 TEMPLATES = Environment(
@@ -37,6 +37,12 @@ def static_url(name: str) -> str:
 TEMPLATES.globals.update(static_url=static_url)
 
 
+def _decisions_waiting(state: DashboardState) -> int:
+    """The navigation's badge: decisions nobody has answered yet."""
+    listing = state.runtime.pending().listing()
+    return sum(entry.answer is None for entry in listing.waiting)
+
+
 def render(
     request: Request,
     template: str,
@@ -50,6 +56,7 @@ def render(
     page = {
         "site_name": state.runtime.site_dir.resolve().name,
         "signed_in": session is not None,
+        "decisions_waiting": _decisions_waiting(state) if session is not None else 0,
         "csrf_token": session.csrf_token if session else "",
         "flashes": session.take_flashes() if session else [],
         "path": request.url.path,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from publisher_restore.operations.restore import PreparedRestore
+from publisher_restore.operations.restore import PreparedRestore, RestoreOperation
 from publisher_restore.progress import Progress
 from publisher_restore.restore.store import LATEST
 from publisher_restore.web.dashboard.auth import SignedIn, read_form
@@ -76,22 +76,24 @@ async def restore(request: Request, check_id: str, state: State, session: Signed
         return RedirectResponse(f"/checks/{check_id}", status_code=303)
     pre_restore = form.get("pre_restore") == "yes"
     point = PointRow.of(checked.plan.point, now_utc())
+    who = session.who
 
     def work(progress: Progress) -> JobOutcome:
-        return _restore(state, check_id, checked, selected, pre_restore, progress)
+        operation = RestoreOperation(state.runtime.env, progress, who=who)
+        return _restore(state, check_id, checked, selected, pre_restore, operation)
 
     job = state.jobs.start("restore", f"Restore the point of {point.created_local}", work, point.id)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-def selected_changes(form: FormData, count: int) -> set[int]:
+def selected_changes(form: FormData, count: int, *, allow_none: bool = False) -> set[int]:
     """The ticked changes: the page's script sends the unticked ones, a plain form the ticked."""
     if form.get("selection") == "unticked":
         unticked = _indices(str(form.get("unticked") or "").split(","), count)
         chosen = set(range(count)) - unticked
     else:
         chosen = _indices([str(v) for v in form.getlist("change")], count)
-    if count and not chosen:
+    if count and not chosen and not allow_none:
         raise BadSelection("Tick at least one change to restore (or go back to the list).")
     return chosen
 
@@ -113,9 +115,8 @@ def _restore(
     checked: PreparedRestore,
     selected: set[int],
     pre_restore: bool,
-    progress: Progress,
+    operation: RestoreOperation,
 ) -> JobOutcome:
-    operation = state.runtime.restore(progress)
     changes = checked.plan.changes
     prepared = checked
     partial = len(selected) < len(changes)

@@ -1,4 +1,4 @@
-"""What the dashboard's routes share: the runtime, the security stores, jobs, checks, templates."""
+"""What the dashboard's routes share: the runtime, the security stores, jobs, checks, uploads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from publisher_restore.runtime import Runtime
-from publisher_restore.web.dashboard.checks_store import CheckStore
+from publisher_restore.web.dashboard.checks_store import CheckStore, UndoCheckStore
+from publisher_restore.web.dashboard.pack_uploads import PackUploads, UploadFolder
 from publisher_restore.web.jobs import JobRegistry
 from publisher_restore.web.security.login_links import LoginLinks
 from publisher_restore.web.security.rate_limit import LoginRateLimiter
@@ -26,9 +27,17 @@ class DashboardState:
     limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
     jobs: JobRegistry = field(default_factory=JobRegistry)
     checks: CheckStore = field(default_factory=CheckStore)
+    undo_checks: UndoCheckStore = field(default_factory=UndoCheckStore)
+    packs: PackUploads = field(default_factory=PackUploads)
+    uploads: UploadFolder = field(default_factory=UploadFolder)
 
     def __post_init__(self) -> None:
         self.sessions = SessionStore(idle_seconds=self.settings.session_minutes * 60)
+
+    def close(self) -> None:
+        """The server stops: uploaded packs and their folder go."""
+        self.packs.clear()
+        self.uploads.remove()
 
 
 def dashboard_state(request: Request) -> DashboardState:

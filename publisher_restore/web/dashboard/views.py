@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
 from publisher_restore.analyser import AnalysisProblem
-from publisher_restore.analyser.findings import INVARIANT, Finding
+from publisher_restore.analyser.findings import Finding
+from publisher_restore.analyser.wording import describe
 from publisher_restore.operations.restore import PreparedRestore
 from publisher_restore.publisher.order import WRITE_ORDER
 from publisher_restore.restore.manifest import Manifest, Reason
@@ -63,37 +65,71 @@ class PointRow(BaseModel):
         )
 
 
+class OperationMark(BaseModel):
+    """An operation as the timeline marks it."""
+
+    id: str
+    started: datetime
+    kind: str
+    outcome: str
+    label: str
+
+
 class TimelineDot(BaseModel):
     id: str
     x: float
     """Percent of the timeline's width, oldest at 0."""
     reason: str
+    """A point's reason, or an operation's kind."""
     label: str
+    href: str
+    outcome: str = ""
+    """An operation's outcome (``failed`` is drawn so)."""
 
 
 class Timeline(BaseModel):
-    """Restore points on a line from the oldest to now (operations join later)."""
+    """Restore points and operations on one line from the oldest to now, in two lanes."""
 
     dots: list[TimelineDot]
+    marks: list[TimelineDot]
+    """The operations' lane."""
     start: str
     end: str
 
     @classmethod
-    def of(cls, rows: list[PointRow], now: datetime) -> Timeline | None:
-        if not rows:
+    def of(
+        cls, rows: list[PointRow], now: datetime, operations: Sequence[OperationMark] = ()
+    ) -> Timeline | None:
+        if not rows and not operations:
             return None
-        start = min(row.created for row in rows)
+        start = min([row.created for row in rows] + [op.started for op in operations])
         span = max((now - start).total_seconds(), 1.0)
+
+        def x(moment: datetime) -> float:
+            return round(2 + 96 * (moment - start).total_seconds() / span, 2)
+
         dots = [
             TimelineDot(
                 id=row.id,
-                x=round(2 + 96 * (row.created - start).total_seconds() / span, 2),
+                x=x(row.created),
                 reason=row.reason,
                 label=" · ".join(filter(None, (row.created_local, row.reason, row.note))),
+                href=f"#p-{row.id}",
             )
             for row in rows
         ]
-        return cls(dots=dots, start=formatting.local_time(start), end="now")
+        marks = [
+            TimelineDot(
+                id=op.id,
+                x=x(op.started),
+                reason=op.kind,
+                label=op.label,
+                href=f"/operations/{op.id}",
+                outcome=op.outcome,
+            )
+            for op in operations
+        ]
+        return cls(dots=dots, marks=marks, start=formatting.local_time(start), end="now")
 
 
 class ReasonOption(BaseModel):
@@ -116,7 +152,7 @@ class DetailRow(BaseModel):
 
 
 class ChangeRow(BaseModel):
-    """One item or file a restore changes; ``index`` is what the form ticks."""
+    """One item or file a restore (or an import) changes; ``index`` is what the form ticks."""
 
     index: int
     change: str
@@ -126,6 +162,7 @@ class ChangeRow(BaseModel):
     path: str
     files: list[str]
     details: list[DetailRow]
+    note: str | None = None
 
 
 class ChangeGroup(BaseModel):
@@ -179,7 +216,7 @@ class CheckView(BaseModel):
             check_id=check_id,
             point=PointRow.of(plan.point, now),
             summary=plan.summary(),
-            findings=[_finding(f) for f in prepared.request.findings],
+            findings=[finding_row(f) for f in prepared.request.findings],
             groups=change_groups(plan.changes),
             problems=problem_lines(plan.problems),
             blocked=plan.blocked,
@@ -249,23 +286,37 @@ def _shown(value: str | None) -> str:
     return "" if value is None else value
 
 
-def _finding(finding: Finding) -> FindingRow:
-    impact = finding.impact
-    described = None
-    if impact is not None and (impact.items or impact.values):
-        named = {c: n for c, n in impact.cultures.items() if c != INVARIANT}
-        cultures = ", ".join(f"{c} {n}" for c, n in sorted(named.items()))
-        described = f"{impact.values} values on {impact.items} items" + (
-            f" ({cultures})" if cultures else ""
-        )
+def finding_row(finding: Finding) -> FindingRow:
+    """A finding as the tables show it, its impact in the words of its own message."""
     return FindingRow(
         code=finding.code,
         severity=finding.severity.value,
         message=finding.message,
         item=f"{finding.item_type} {finding.item_alias}",
-        impact=described,
+        impact=impact_words(finding),
         acknowledged=finding.acknowledged,
     )
+
+
+IMPACT_NOUNS = ("page", "media item", "blueprint", "item")
+"""The nouns the analyser counts with (``analyser.impact.noun_for``)."""
+
+
+def impact_words(finding: Finding) -> str | None:
+    """``2 values on 2 pages (en-US 1, da 1)``: what the message says, with its noun.
+
+    The analyser words an impact with the noun of what it counted (pages, media items,
+    blueprints, items); the noun is not kept beside the impact, so it is the one whose
+    wording the message holds (``item`` when the message words it otherwise).
+    """
+    impact = finding.impact
+    if impact is None or impact.is_zero:
+        return None
+    for noun in IMPACT_NOUNS:
+        words = describe(impact, noun)
+        if words in finding.message:
+            return words
+    return describe(impact, "item")
 
 
 def now_utc() -> datetime:

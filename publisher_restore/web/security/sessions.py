@@ -2,7 +2,8 @@
 
 A session ends after ``idle`` without a request, after ``lifetime`` in any case, or
 when its person signs out; restarting the server ends every session.  Each carries
-its own CSRF token and the one-line messages to show on the next page.
+its own CSRF token, the address it signed in from (what the dashboard records as who
+did something) and the one-line messages to show on the next page.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class Session:
     created: float
     last_seen: float
     flashes: list[Flash] = field(default_factory=list)
+    client: str = ""
+    """The address it signed in from (the socket's peer)."""
+
+    @property
+    def who(self) -> str:
+        """Who did something in this session, as restore points and history record it."""
+        return f"dashboard (signed in from {self.client or 'an unknown address'})"
 
     def flash(self, text: str, kind: str = "ok") -> None:
         self.flashes.append(Flash(kind, text))
@@ -59,10 +67,12 @@ class SessionStore:
         self._sessions: dict[str, Session] = {}
         self._guard = threading.Lock()
 
-    def create(self) -> Session:
-        """A new session with fresh random id and CSRF token."""
+    def create(self, client: str = "") -> Session:
+        """A new session with fresh random id and CSRF token, signed in from ``client``."""
         now = self._clock()
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), now, now)
+        session = Session(
+            secrets.token_urlsafe(32), secrets.token_urlsafe(32), now, now, client=client
+        )
         with self._guard:
             self._drop_expired(now)
             if len(self._sessions) >= MAX_SESSIONS:

@@ -1,6 +1,7 @@
-// publisher-restore dashboard: a little progressive enhancement. Every page works without it;
-// this file adds dialogs, live progress, in-place refresh and the check page's tick boxes.
-// No inline scripts anywhere (the CSP allows only this file).
+// publisher-restore dashboard: a little progressive enhancement. Every page works without it
+// (but uploading a sync pack, which streams the file with the CSRF header); this file adds
+// dialogs, live progress, in-place refresh, the tick boxes of checks, the decisions badge and
+// the pack upload. No inline scripts anywhere (the CSP allows only this file).
 "use strict";
 
 (function () {
@@ -13,7 +14,11 @@
     stage: "Unpacking the restore point",
     recheck: "Making sure the site did not change",
     apply: "Applying the changes",
+    "pack-check": "Checking the pack",
+    plan: "Planning the import",
+    write: "Writing the changes",
   };
+  const OPENS_NEXT = ["check", "undo-check", "pack-plan"];
   const UNITS = ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
   function csrfToken() {
@@ -218,7 +223,7 @@
       try {
         const job = await getJSON(`/api/jobs/${holder.dataset.job}`);
         if (job.state !== "running") {
-          if (job.kind === "check" && job.state === "done" && job.next_url) {
+          if (OPENS_NEXT.includes(job.kind) && job.state === "done" && job.next_url) {
             window.location.assign(job.next_url);
           } else {
             window.location.reload();
@@ -246,22 +251,29 @@
     window.setTimeout(poll, 150);
   }
 
-  // The check page: tick boxes per change and per group, a live count, a compact submit.
+  // Checks (restore, undo): tick boxes per change and per group, a live count, a compact submit.
+  // Changes are sent as the list of unticked ones; an undo's conflicts are sent as ticked.
   function setUpCheck() {
-    const form = document.getElementById("restore-form");
+    const form = document.querySelector("form[data-tick-form]");
     if (!form) return;
     document.querySelectorAll("[data-js-only]").forEach((element) => (element.hidden = false));
-    const boxes = () => Array.from(form.querySelectorAll('input[name="change"]'));
+    const changes = () => Array.from(form.querySelectorAll('input[name="change"]'));
+    const boxes = () => Array.from(form.querySelectorAll('input[name="change"], input[name="conflict"]'));
     const summary = document.getElementById("selected-summary");
     const button = document.getElementById("restore-button");
-    const blocked = button.disabled;
+    const blocked = button.dataset.blocked === "true";
     const total = Number(summary.dataset.total);
+
+    function label(ticked) {
+      if (ticked === total) return button.dataset.all;
+      return button.dataset.some.replace("{n}", ticked).replace("{s}", ticked === 1 ? "" : "s");
+    }
 
     function update() {
       const all = boxes();
       const ticked = all.filter((box) => box.checked).length;
       summary.textContent = `${ticked} of ${total} changes selected.`;
-      button.textContent = ticked === total ? "Restore every change" : `Restore ${ticked} selected change${ticked === 1 ? "" : "s"}`;
+      button.textContent = label(ticked);
       button.disabled = blocked || ticked === 0;
       form.querySelectorAll("[data-group-toggle]").forEach((toggle) => {
         const members = all.filter((box) => box.dataset.group === toggle.dataset.groupToggle);
@@ -282,20 +294,134 @@
     });
     form.querySelectorAll("[data-select]").forEach((tool) => {
       tool.addEventListener("click", () => {
-        boxes().forEach((box) => (box.checked = tool.dataset.select === "all"));
+        changes().forEach((box) => (box.checked = tool.dataset.select === "all"));
         update();
       });
     });
     form.addEventListener("submit", () => {
-      const unticked = boxes().filter((box) => !box.checked).map((box) => box.value);
+      const unticked = changes().filter((box) => !box.checked).map((box) => box.value);
       document.getElementById("selection-mode").value = "unticked";
       document.getElementById("unticked").value = unticked.join(",");
-      boxes().forEach((box) => (box.disabled = true));
+      changes().forEach((box) => (box.disabled = true));
       form.querySelectorAll("[data-group-toggle]").forEach((toggle) => (toggle.disabled = true));
       button.disabled = true;
-      button.textContent = "Restoring…";
+      button.textContent = button.dataset.busy;
     });
     update();
+  }
+
+  // The navigation's badge (decisions waiting), on every page; the decisions pages reload
+  // themselves when what they show changed (answered elsewhere, taken, expired).
+  function setUpDecisions() {
+    const badge = document.getElementById("decisions-badge");
+    if (!badge) return;
+    const list = document.getElementById("decisions");
+    const one = document.getElementById("decision");
+    async function poll() {
+      try {
+        const summary = await getJSON("/api/decisions");
+        if (String(summary.waiting) !== badge.dataset.count) {
+          badge.dataset.count = String(summary.waiting);
+          badge.hidden = summary.waiting === 0;
+          badge.children[0].textContent = String(summary.waiting);
+          badge.children[1].textContent = `, ${summary.waiting} waiting`;
+          if (summary.waiting > 0) announce(`${summary.waiting} decision${summary.waiting === 1 ? "" : "s"} waiting`);
+        }
+        if (list && summary.ids.join(",") !== list.dataset.version) {
+          window.location.reload();
+          return;
+        }
+        if (one) {
+          const now = await getJSON(`/api/decisions/${one.dataset.decision}`);
+          if (now.state !== one.dataset.state) {
+            window.location.reload();
+            return;
+          }
+        }
+      } catch (error) {
+        // The next poll tries again.
+      }
+      window.setTimeout(poll, document.hidden ? 10000 : 2000);
+    }
+    window.setTimeout(poll, 1500);
+  }
+
+  // Sync packs: the file goes as the raw body (streamed by the browser, never held in a
+  // form), with the CSRF token in a header; upload progress, then the plan's job.
+  function setUpUpload() {
+    const form = document.getElementById("upload-form");
+    if (!form) return;
+    form.querySelectorAll("[data-js-only]").forEach((element) => (element.hidden = false));
+    const input = document.getElementById("pack-file");
+    const button = document.getElementById("upload-button");
+    const block = document.getElementById("upload-progress");
+    const bar = document.getElementById("upload-bar");
+    const phase = document.getElementById("upload-phase");
+    const done = document.getElementById("upload-counts");
+    const problem = document.getElementById("upload-error");
+    const limit = Number(form.dataset.limit);
+
+    function fail(text) {
+      problem.textContent = text;
+      problem.hidden = false;
+      block.hidden = true;
+      button.disabled = false;
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      problem.hidden = true;
+      const file = input.files && input.files[0];
+      if (!file) {
+        fail("Choose a .usync sync pack first.");
+        return;
+      }
+      if (file.size > limit) {
+        fail(`${file.name} is ${humanSize(file.size)}: larger than this site accepts (${humanSize(limit)}, MaxBodyMiB). Nothing was uploaded.`);
+        return;
+      }
+      const query = new URLSearchParams({
+        media: String(document.getElementById("pack-media").checked),
+        mirror: String(document.getElementById("pack-mirror").checked),
+      });
+      const request = new XMLHttpRequest();
+      request.open("POST", `/packs?${query}`);
+      request.setRequestHeader("X-CSRF-Token", csrfToken());
+      request.setRequestHeader("X-Pack-Name", encodeURIComponent(file.name));
+      request.setRequestHeader("Content-Type", "application/octet-stream");
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", (progress) => {
+        if (progress.lengthComputable) {
+          bar.value = (100 * progress.loaded) / progress.total;
+          done.textContent = `${humanSize(progress.loaded)} of ${humanSize(progress.total)}`;
+        }
+      });
+      request.upload.addEventListener("load", () => {
+        phase.textContent = "Checking and planning the pack";
+        bar.removeAttribute("value");
+      });
+      request.addEventListener("load", () => {
+        let answer = {};
+        try {
+          answer = JSON.parse(request.responseText);
+        } catch (error) {
+          answer = {};
+        }
+        if (request.status === 200 && answer.next) {
+          window.location.assign(answer.next);
+        } else if (request.status === 401) {
+          window.location.assign("/login?next=/packs");
+        } else {
+          fail(answer.detail || `The upload failed (HTTP ${request.status}). Nothing was imported.`);
+        }
+      });
+      request.addEventListener("error", () => fail("The upload was cut off. Nothing was imported; try again."));
+      button.disabled = true;
+      block.hidden = false;
+      phase.textContent = `Uploading ${file.name}`;
+      bar.value = 0;
+      request.send(file);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -305,5 +431,7 @@
     setUpActivity();
     setUpJob();
     setUpCheck();
+    setUpDecisions();
+    setUpUpload();
   });
 })();
