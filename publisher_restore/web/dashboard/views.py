@@ -42,6 +42,8 @@ class PointRow(BaseModel):
     media: bool
     size_bytes: int
     size: str
+    added: str
+    """What taking the point added to storage (points share the files they have in common)."""
     files: int
     items: int
     pinned: bool
@@ -59,6 +61,9 @@ class PointRow(BaseModel):
             media=point.includes_media,
             size_bytes=point.archive_size,
             size=formatting.human_size(point.archive_size),
+            added=formatting.human_size(
+                point.archive_size if point.is_legacy else point.added_bytes
+            ),
             files=point.file_count,
             items=len(point.items),
             pinned=point.pinned,
