@@ -24,6 +24,7 @@ from publisher_restore.restore.manifest import (
     Reason,
     Scope,
     SkippedRecord,
+    unreadable_manifest,
 )
 
 LEGACY_MANIFEST = "manifest.json"
@@ -62,11 +63,7 @@ def read_legacy(data: bytes, name: str) -> Manifest:
     try:
         legacy = LegacyManifest.model_validate_json(data)
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "document"
-        raise IntegrityError(
-            f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})"
-        ) from None
+        raise unreadable_manifest(name, error) from None
     if legacy.manifest_version != LEGACY_VERSION or legacy.archive_format != ARCHIVE_FORMAT:
         raise IntegrityError(
             f"{name}: a manifest.json of version {legacy.manifest_version} "

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, PrivateAttr, field_serializer
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_serializer
 
+from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.contents import PointContents
 from publisher_restore.restore.records import FileRecord as FileRecord  # re-exported
 from publisher_restore.restore.records import ItemRecord as ItemRecord
@@ -176,3 +177,10 @@ def new_restore_point_id(now: datetime | None = None) -> str:
 
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
+
+
+def unreadable_manifest(name: str, error: ValidationError) -> IntegrityError:
+    """The error for a manifest that does not validate: its name and the first problem."""
+    problem = error.errors()[0]
+    where = ".".join(str(p) for p in problem["loc"]) or "document"
+    return IntegrityError(f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})")

@@ -50,7 +50,12 @@ from publisher_restore.restore.legacy import (
     legacy_bytes,
     read_legacy,
 )
-from publisher_restore.restore.manifest import MANIFEST_VERSION, Manifest, Reason
+from publisher_restore.restore.manifest import (
+    MANIFEST_VERSION,
+    Manifest,
+    Reason,
+    unreadable_manifest,
+)
 from publisher_restore.restore.objects import (
     INDEX_PREFIX,
     OBJECTS_PREFIX,
@@ -394,11 +399,7 @@ class RestorePointStore:
         try:
             manifest = Manifest.model_validate_json(line)
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "document"
-            raise IntegrityError(
-                f"{name}: unreadable restore-point manifest ({where}: {problem['msg']})"
-            ) from None
+            raise unreadable_manifest(name, error) from None
         if manifest.manifest_version != MANIFEST_VERSION:
             raise IntegrityError(
                 f"{name}: manifest version {manifest.manifest_version} is not one this "
