@@ -35,6 +35,7 @@ from publisher_restore.errors import (
 from publisher_restore.faults import crash_point
 from publisher_restore.progress import Progress
 from publisher_restore.restore import index_chunks
+from publisher_restore.restore.archive.member import MemberStream
 from publisher_restore.restore.archive.read import LeadingManifest, VerifiedArchive
 from publisher_restore.restore.contents import Identity, Location, PointContents
 from publisher_restore.restore.create import is_item_file
@@ -60,6 +61,10 @@ MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 _POINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _RECORDS = TypeAdapter(list[FileRecord])
 ProgressCallback = Callable[[int], None]
+
+ReadIdentity = Identity | ParseProblem | None
+"""What reading a member's identity found (None: not an item file)."""
+Row = tuple[FileRecord, Location, ReadIdentity]
 
 
 def export_point(
@@ -157,23 +162,20 @@ class _Reading:
 
 
 def _store_members(
-    first: tuple[FileRecord, object] | None,
-    rest: Iterator[tuple[FileRecord, object]],
+    first: tuple[FileRecord, MemberStream] | None,
+    rest: Iterator[tuple[FileRecord, MemberStream]],
     writer: PointWriter,
     site: Site,
     progress: Progress,
 ) -> PointContents:
     """Every member stored (small ones packed, large ones on their own), identities read."""
-    from publisher_restore.restore.archive import MemberStream
-
-    rows: dict[str, tuple[FileRecord, Location, object]] = {}
-    block: list[tuple[FileRecord, bytes, object]] = []
+    rows: dict[str, Row] = {}
+    block: list[tuple[FileRecord, bytes, ReadIdentity]] = []
     filled = 0
     temp_dir = site.make_state_dir() / "tmp"
     temp_dir.mkdir(parents=True, exist_ok=True)
     members = [first] if first is not None else []
     for record, member in _chain(members, rest):
-        assert isinstance(member, MemberStream)
         progress.advance(files=1, nbytes=record.size)
         if record.size >= LARGE_FILE:
             slot, identity = _store_large(record, member, writer, temp_dir)
@@ -195,16 +197,16 @@ def _store_members(
 
 
 def _chain(
-    first: list[tuple[FileRecord, object]], rest: Iterator[tuple[FileRecord, object]]
-) -> Iterator[tuple[FileRecord, object]]:
+    first: list[tuple[FileRecord, MemberStream]], rest: Iterator[tuple[FileRecord, MemberStream]]
+) -> Iterator[tuple[FileRecord, MemberStream]]:
     yield from first
     yield from rest
 
 
 def _flush(
-    block: list[tuple[FileRecord, bytes, object]],
+    block: list[tuple[FileRecord, bytes, ReadIdentity]],
     writer: PointWriter,
-    rows: dict[str, tuple[FileRecord, Location, object]],
+    rows: dict[str, Row],
 ) -> None:
     if not block:
         return
@@ -218,11 +220,8 @@ def _flush(
 
 
 def _store_large(
-    record: FileRecord, member: object, writer: PointWriter, temp_dir: Path
-) -> tuple[int, object]:
-    from publisher_restore.restore.archive import MemberStream
-
-    assert isinstance(member, MemberStream)
+    record: FileRecord, member: MemberStream, writer: PointWriter, temp_dir: Path
+) -> tuple[int, ReadIdentity]:
     temp = temp_dir / f"import-{os.getpid()}-{record.sha256[:16]}.part"
     is_item = is_item_file(record.path, record.scope)
     kept = bytearray() if is_item and record.size <= MAX_ITEM_BYTES else None
@@ -232,7 +231,7 @@ def _store_large(
             if kept is not None:
                 kept += chunk
         member.finish()  # the SHA-256 is checked before the object is named for it
-    identity: Identity | ParseProblem | None = None
+    identity: ReadIdentity = None
     if is_item:
         too_big = ParseProblem(path=record.path, problem=over_limit(record.size))
         identity = too_big if kept is None else item_identity(bytes(kept), record.path)
@@ -240,9 +239,7 @@ def _store_large(
     return slot, identity
 
 
-def _contents(
-    rows: dict[str, tuple[FileRecord, Location, object]], writer: PointWriter
-) -> PointContents:
+def _contents(rows: dict[str, Row], writer: PointWriter) -> PointContents:
     contents = PointContents(objects=list(writer.names))
     for path in sorted(rows):
         record, location, identity = rows[path]
@@ -251,8 +248,7 @@ def _contents(
                 path=path, line=identity.line, problem=identity.problem
             )
             identity = None
-        contents.add(path, record.size, 0, record.sha256, record.scope, location,
-                     identity)  # type: ignore[arg-type]  # fmt: skip
+        contents.add(path, record.size, 0, record.sha256, record.scope, location, identity)
     return contents
 
 
