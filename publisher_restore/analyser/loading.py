@@ -145,12 +145,7 @@ def load_sources(
     cur, inc = LoadedSide(current, folders[0]), LoadedSide(incoming, folders[1])
     current_files = _files(current)
     by_inner = {inner: f.data for inner, f in current_files if isinstance(f.data, bytes)}
-    incoming_files = _files(incoming)
-    same = {
-        inner
-        for inner, f in incoming_files
-        if isinstance(f.data, bytes) and by_inner.get(inner) == f.data
-    }
+    incoming_files, same = _incoming_files(incoming, by_inner)
     shared_results: dict[str, Parsed | SharedItem] = {}
     for inner, file in current_files:
         if inner in same:
@@ -165,6 +160,21 @@ def load_sources(
         else:
             inc.add(_parse(file))
     return cur, inc
+
+
+def _incoming_files(
+    incoming: ItemFiles, by_inner: dict[str, bytes]
+) -> tuple[list[_File], set[str]]:
+    """The incoming files, and those with the current side's bytes (held once, not twice)."""
+    found: list[_File] = []
+    same: set[str] = set()
+    for inner, file in _files(incoming):
+        current = by_inner.get(inner)
+        if current is not None and current == file.data:
+            same.add(inner)
+            file = SourceFile(file.path, current)
+        found.append((inner, file))
+    return found, same
 
 
 def _keep(side: LoadedSide, result: Parsed | SharedItem, rel_path: str) -> None:

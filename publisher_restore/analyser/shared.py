@@ -2,10 +2,14 @@
 
 Such an item cannot hold a change, so no rule compares it; it is only ever looked up (a data
 type a changed property now uses) or counted (content and media for impact).  Parsing it into
-the item model is deferred until then.
+the item model is deferred until then.  Until then its bytes are kept zlib-compressed
+(uSync XML shrinks about tenfold): a comparison of two whole sites otherwise holds every
+file of the site in memory.
 """
 
 from __future__ import annotations
+
+import zlib
 
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, ContentItem, ItemRef, ParseProblem
@@ -16,10 +20,10 @@ class SharedItem:
 
     __slots__ = (
         "_model",
+        "_packed",
         "_parsed",
         "alias",
         "content_type",
-        "data",
         "item_type",
         "key",
         "parent_key",
@@ -48,6 +52,15 @@ class SharedItem:
         self.source_refs = source_refs  # for a type: its compositions and parent
         self._model: AnyItem | None = None
         self._parsed = False
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes."""
+        return zlib.decompress(self._packed)
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self._packed = zlib.compress(value, 1)
 
     def model(self) -> AnyItem | None:
         """The parsed item (None if, unexpectedly, it does not fit the model)."""
