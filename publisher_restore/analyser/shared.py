@@ -4,15 +4,24 @@ Such an item cannot hold a change, so no rule compares it; it is only ever looke
 type a changed property now uses) or counted (content and media for impact).  Parsing it into
 the item model is deferred until then.  Until then its bytes are kept zlib-compressed
 (uSync XML shrinks about tenfold): a comparison of two whole sites otherwise holds every
-file of the site in memory.
+file of the site in memory.  A content or media model is held weakly: pages are most of a
+site, an impact count goes over them one by one, and a page nobody holds any more is parsed
+again when it is asked for again (there is never more than one model of a page alive, so
+models alive at the same time are the same page exactly when they are the same object).
 """
 
 from __future__ import annotations
 
+import weakref
 import zlib
 
 from publisher_restore.usync.loader import parse_file_bytes
 from publisher_restore.usync.models import AnyItem, ContentItem, ItemRef, ParseProblem
+
+
+def pack(data: bytes) -> bytes:
+    """Bytes as a shared item keeps them (``zlib.decompress`` gives them back)."""
+    return zlib.compress(data, 1)
 
 
 class SharedItem:
@@ -22,6 +31,7 @@ class SharedItem:
         "_model",
         "_packed",
         "_parsed",
+        "_weak",
         "alias",
         "content_type",
         "item_type",
@@ -41,16 +51,22 @@ class SharedItem:
         content_type: str | None = None,
         parent_key: str | None = None,
         source_refs: tuple[ItemRef, ...] = (),
+        *,
+        packed: bytes | None = None,
     ) -> None:
         self.item_type = item_type
         self.key = key
         self.alias = alias
         self.path = path
-        self.data = data
+        if packed is None:
+            self.data = data
+        else:
+            self._packed = packed  # ``data`` as ``pack`` compressed it
         self.content_type = content_type  # set for content and media (not blueprints)
         self.parent_key = parent_key
         self.source_refs = source_refs  # for a type: its compositions and parent
         self._model: AnyItem | None = None
+        self._weak: weakref.ref[ContentItem] | None = None
         self._parsed = False
 
     @property
@@ -60,18 +76,35 @@ class SharedItem:
 
     @data.setter
     def data(self, value: bytes) -> None:
-        self._packed = zlib.compress(value, 1)
+        self._packed = pack(value)
 
     def model(self) -> AnyItem | None:
         """The parsed item (None if, unexpectedly, it does not fit the model)."""
+        if self._weak is not None:
+            alive = self._weak()
+            if alive is not None:
+                return alive
+        elif self._parsed:
+            return self._model
+        parsed = parse_file_bytes(self.data, self.path)
+        model = None if isinstance(parsed, ParseProblem) else parsed
+        if isinstance(model, ContentItem):
+            self._weak = weakref.ref(model)
+        else:
+            self._model = model
+        self._parsed = True
+        return model
+
+    def fits(self) -> bool:
+        """Whether the file fits the item model (parsed now if it never was)."""
         if not self._parsed:
-            parsed = parse_file_bytes(self.data, self.path)
-            self._model = None if isinstance(parsed, ParseProblem) else parsed
-            self._parsed = True
-        return self._model
+            self.model()
+        return self._weak is not None or self._model is not None
 
     def holds(self, item: AnyItem) -> bool:
-        """Whether ``item`` is this shared item's (already built) model."""
+        """Whether ``item`` is this shared item's model (built and still alive)."""
+        if self._weak is not None:
+            return self._weak() is item
         return self._model is item
 
     def content(self) -> ContentItem | None:
