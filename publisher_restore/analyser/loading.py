@@ -9,7 +9,6 @@ object for both sides, so the rules skip the pair).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 from pydantic import ValidationError
 
-from publisher_restore.analyser.shared import SharedItem, pack
+from publisher_restore.analyser.shared import SharedItem, pack, unpack
 from publisher_restore.analyser.sides import TYPE_FAMILIES
 from publisher_restore.analyser.sources import SideFolder, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
@@ -179,7 +178,7 @@ def _packed(file: SourceFile) -> SourceFile:
 def _unpacked(file: SourceFile) -> SourceFile:
     if isinstance(file.data, ParseProblem):
         return file
-    return SourceFile(file.path, zlib.decompress(file.data))
+    return SourceFile(file.path, unpack(file.data))
 
 
 def _incoming_files(
@@ -194,7 +193,7 @@ def _incoming_files(
     for inner, file in _files(incoming):
         current = by_inner.get(inner)
         data = file.data
-        if current is not None and isinstance(data, bytes) and zlib.decompress(current) == data:
+        if current is not None and isinstance(data, bytes) and unpack(current) == data:
             same.add(inner)
             file = SourceFile(file.path, b"")
         found.append((inner, file))
