@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from publisher_restore.analyser.findings import INVARIANT, Impact
 from publisher_restore.analyser.shared import SharedItem
@@ -74,6 +75,21 @@ class ContentRecord:
         if self.live is not None:
             return self.live
         return self.shared.content() if self.shared is not None else None
+
+    @property
+    def is_blueprint(self) -> bool:
+        """Whether it is a blueprint (never, for the index's records; ``noun_for`` asks)."""
+        return self.live is not None and self.live.is_blueprint
+
+    def fits(self) -> bool:
+        """Whether it has a model (a shared file may, unexpectedly, not fit it)."""
+        return self.shared is None or self.shared.fits()
+
+    @property
+    def ident(self) -> int:
+        """What a tally counts it as: its live item's id, or its own (a shared page's model
+        is parsed again when asked for, so its id does not last)."""
+        return id(self.live) if self.live is not None else id(self)
 
     def text(self) -> bytes:
         """The stored text to search before parsing: the file, or a live item's values."""
@@ -169,7 +185,7 @@ class ContentIndex:
         self.by_type: dict[tuple[str, str], list[ContentRecord]] = {}
         self.by_key: dict[str, ContentRecord] = {}
         self.children: dict[str, list[ContentRecord]] = {}
-        self._shared_ids: set[int] = set()
+        self._shared: dict[tuple[str, str | None], ContentRecord] = {}
         self._holders = {record.item_type for record in self.records}
         self._pages: dict[int, PageBlocks] = {}
         self._type_blocks: dict[tuple[str, str], list[HeldBlock]] = {}
@@ -182,29 +198,39 @@ class ContentIndex:
                 self.by_key.setdefault(record.key, record)
             if record.parent_key:
                 self.children.setdefault(record.parent_key, []).append(record)
+            if record.shared is not None:
+                self._shared[(record.item_type, key_fold(record.key))] = record
 
     def _items(self, records: Iterable[ContentRecord]) -> list[ContentItem]:
-        found: list[ContentItem] = []
+        return list(self.iter_items(records))
+
+    def iter_items(self, records: Iterable[ContentRecord]) -> Iterator[ContentItem]:
+        """The models of ``records`` one at a time (a shared page's may go once dropped)."""
         for record in records:
             item = record.item()
             if item is not None:
-                found.append(item)
-                if record.shared is not None:
-                    self._shared_ids.add(id(item))
-        return found
+                yield item
 
     def all_items(self) -> list[ContentItem]:
         """Every content and media item (parses every shared one)."""
         return self._items(self.records)
 
+    def iter_all(self) -> Iterator[ContentItem]:
+        """Every content and media item, one at a time (see ``iter_items``)."""
+        return self.iter_items(self.records)
+
     def of_types(self, types: Iterable[ContentTypeItem]) -> list[ContentItem]:
         """Instances of the given content or media types."""
+        return self._items(self.records_of_types(types))
+
+    def records_of_types(self, types: Iterable[ContentTypeItem]) -> list[ContentRecord]:
+        """The records of the instances of the given types (nothing parsed)."""
         records: list[ContentRecord] = []
         for ct in types:
             holder = CONTENT_OF_TYPE.get(ct.item_type)
             if holder is not None:
                 records.extend(self.by_type.get((holder, alias_key(ct.alias)), []))
-        return self._items(records)
+        return records
 
     def get(self, key: str | None) -> ContentItem | None:
         """The item with this Key."""
@@ -217,7 +243,19 @@ class ContentIndex:
 
     def unchanged(self, item: ContentItem) -> bool:
         """Whether ``item`` is shared by both sides (present and identical in the incoming set)."""
-        return id(item) in self._shared_ids
+        return self.shared_record(item) is not None
+
+    def shared_record(self, item: ContentItem) -> ContentRecord | None:
+        """The record of a shared page whose (alive) model ``item`` is."""
+        record = self._shared.get((item.item_type, key_fold(item.key)))
+        if record is not None and record.shared is not None and record.shared.holds(item):
+            return record
+        return None
+
+    def ident(self, item: ContentItem) -> int:
+        """What a tally counts ``item`` as (see ``ContentRecord.ident``)."""
+        record = self.shared_record(item)
+        return id(item) if record is None else record.ident
 
     def countable(self, item_type: str) -> bool:
         """Whether an impact can be counted for a change to a type of this family.
@@ -359,7 +397,7 @@ class Tally:
 
     def __init__(self, index: ContentIndex | None = None) -> None:
         self._index = index
-        self._items: dict[int, ContentItem] = {}
+        self._items: dict[int, ContentItem | ContentRecord] = {}
         self._specs: dict[int, list[Spec]] = {}
         self._whole: set[int] = set()
         self._blocks: dict[int, HeldBlock] = {}
@@ -368,19 +406,29 @@ class Tally:
 
     def add(
         self,
-        items: Iterable[ContentItem],
+        items: Iterable[ContentItem | ContentRecord],
         aliases: set[str] | None = None,
         test: ValueTest | None = None,
         *,
         whole: bool = False,
     ) -> Tally:
-        """Count filled values of ``aliases`` (case-folded; None: all) passing ``test``."""
+        """Count filled values of ``aliases`` (case-folded; None: all) passing ``test``.
+
+        A shared page is kept as its index record, so its model can go until it is counted.
+        """
         for item in items:
-            self._items[id(item)] = item
-            self._specs.setdefault(id(item), []).append((aliases, test))
+            ident, kept = self._kept(item)
+            self._items[ident] = kept
+            self._specs.setdefault(ident, []).append((aliases, test))
             if whole:
-                self._whole.add(id(item))
+                self._whole.add(ident)
         return self
+
+    def _kept(self, item: ContentItem | ContentRecord) -> tuple[int, ContentItem | ContentRecord]:
+        if isinstance(item, ContentRecord):
+            return item.ident, item if item.live is None else item.live
+        record = None if self._index is None else self._index.shared_record(item)
+        return (id(item), item) if record is None else (record.ident, record)
 
     def add_blocks(
         self,
@@ -399,18 +447,24 @@ class Tally:
                 self._whole_blocks.add(ident)
         return self
 
-    def counted(self) -> list[ContentItem]:
+    def counted(self) -> list[ContentItem | ContentRecord]:
         """Every item added, and every page holding a block added, once."""
-        pages = dict(self._items)
+        pages = {
+            ident: kept
+            for ident, kept in self._items.items()
+            if not isinstance(kept, ContentRecord) or kept.fits()
+        }
         for held in self._blocks.values():
-            pages.setdefault(id(held.page), held.page)
+            pages.setdefault(_ident(self._index, held.page), held.page)
         return list(pages.values())
 
     def impact(self) -> Impact:
         """Items hit (holding a matching value, or whole), values, blocks, values per culture."""
         count = _Count(self._index)
-        for ident, item in self._items.items():
-            count.page(item, self._specs[ident], ident in self._whole)
+        for ident, kept in self._items.items():
+            item = kept.item() if isinstance(kept, ContentRecord) else kept
+            if item is not None:
+                count.page(item, ident, self._specs[ident], ident in self._whole)
         for ident, held in self._blocks.items():
             count.block(held, self._block_specs[ident], ident in self._whole_blocks)
         return count.impact()
@@ -428,7 +482,7 @@ class _Count:
         self.block_values = 0
         self.held: dict[int, HeldBlock] = {}
 
-    def page(self, item: ContentItem, specs: list[Spec], whole: bool) -> None:
+    def page(self, item: ContentItem, ident: int, specs: list[Spec], whole: bool) -> None:
         hits = 0
         for value in item.values:
             if is_filled(value) and any(_matches(value, a, t) for a, t in specs):
@@ -437,7 +491,7 @@ class _Count:
                 if may_hold_blocks(value.value):
                     self._hold(item, value)
         if hits or whole:
-            self.items.add(id(item))
+            self.items.add(ident)
 
     def block(self, held: HeldBlock, specs: list[Spec], whole: bool) -> None:
         block, hits = held.block, 0
@@ -447,10 +501,11 @@ class _Count:
                 hits += 1
                 self._hold(held.page, value)
         if hits or whole:
+            page = _ident(self.index, held.page)
             self.blocks.add(id(block))
             self.block_values += hits
-            self.items.add(id(held.page))
-            self.block_items.add(id(held.page))
+            self.items.add(page)
+            self.block_items.add(page)
         if whole:
             self._hold(held.page, block)
 
@@ -473,6 +528,10 @@ class _Count:
             held_blocks=len(held),
             held_values=held_values,
         )
+
+
+def _ident(index: ContentIndex | None, page: ContentItem) -> int:
+    return id(page) if index is None else index.ident(page)
 
 
 def _matches(value: PropertyValue, aliases: set[str] | None, test: ValueTest | None) -> bool:
@@ -526,7 +585,17 @@ def _ordered(cultures: Counter[str]) -> dict[str, int]:
     return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def noun_for(items: Iterable[ContentItem]) -> str:
+class Countable(Protocol):
+    """What ``noun_for`` reads of a counted item (a content item or an index record)."""
+
+    @property
+    def item_type(self) -> str: ...
+
+    @property
+    def is_blueprint(self) -> bool: ...
+
+
+def noun_for(items: Iterable[Countable]) -> str:
     """'page', 'blueprint', 'media item' or 'item' (singular), by what was counted."""
     counted = list(items)
     kinds = {item.item_type for item in counted}

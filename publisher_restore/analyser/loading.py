@@ -9,13 +9,14 @@ object for both sides, so the rules skip the pair).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 from pydantic import ValidationError
 
-from publisher_restore.analyser.shared import SharedItem
+from publisher_restore.analyser.shared import SharedItem, pack, unpack
 from publisher_restore.analyser.sides import TYPE_FAMILIES
 from publisher_restore.analyser.sources import SideFolder, resolve_side
 from publisher_restore.errors import HostileInputError, ItemParseError
@@ -68,15 +69,14 @@ class LoadedSide:
 _File = tuple[str, SourceFile]  # (path inside the version folder, case-folded; the file)
 
 
-def _files(source: ItemFiles) -> list[_File]:
-    """The item files of a source by their path inside the version folder (not format markers)."""
+def _files(source: ItemFiles) -> Iterator[_File]:
+    """The item files of a source by their path inside the version folder (not format markers),
+    read one at a time."""
     cut = len(source.prefix)
-    found: list[_File] = []
     for file in source.files():
         inner = file.path[cut:]
         if not is_format_marker(inner):
-            found.append((inner.casefold(), file))
-    return found
+            yield inner.casefold(), file
 
 
 def _parse(file: SourceFile) -> Parsed:
@@ -92,18 +92,20 @@ def _at(parsed: Parsed, rel_path: str) -> Parsed:
     return parsed.model_copy(update={"path": rel_path})
 
 
-def _shared(data: bytes, rel_path: str) -> Parsed | SharedItem:
+def _shared(data: bytes, packed: bytes, rel_path: str) -> Parsed | SharedItem:
     """A shared file: a model for the context families, a SharedItem for the rest."""
     try:
         root = parse_xml(data, rel_path)
         if str(root.tag) in MODELLED_WHEN_SHARED:
             return parse_element(root, rel_path)
-        return _identity(root, data, rel_path)
+        return _identity(root, data, packed, rel_path)
     except (ItemParseError, HostileInputError, ValidationError):
         return parse_file_bytes(data, rel_path)  # the problem, worded as the loader words it
 
 
-def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | Parsed:
+def _identity(
+    root: etree._Element, data: bytes, packed: bytes, rel_path: str
+) -> SharedItem | Parsed:
     item_type, key, alias = str(root.tag), normalise_guid(root.get("Key")), root.get("Alias")
     legacy_type = ""
     if item_type not in PARSERS and is_legacy_content(root, rel_path):
@@ -116,7 +118,9 @@ def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | 
         parent = root.find("Info/Parent")
         if parent is not None and (parent.get("Key") or (parent.text or "").strip()):
             refs = (*refs, item_ref(parent))
-        return SharedItem(item_type, key, alias or "", rel_path, data, source_refs=refs)
+        return SharedItem(
+            item_type, key, alias or "", rel_path, data, source_refs=refs, packed=packed
+        )
     if item_type in ("Content", "Media"):
         info = root.find("Info")
         blueprint = handler_folder(rel_path) == "Blueprints" or (
@@ -126,7 +130,9 @@ def _identity(root: etree._Element, data: bytes, rel_path: str) -> SharedItem | 
             content_type = (info.findtext("ContentType") or "").strip() or legacy_type
             parent = info.find("Parent")
             parent_key = None if parent is None else guid_or_raw(parent.get("Key"))
-    return SharedItem(item_type, key, alias or "", rel_path, data, content_type, parent_key)
+    return SharedItem(
+        item_type, key, alias or "", rel_path, data, content_type, parent_key, packed=packed
+    )
 
 
 def load_pair(current: Path, incoming: Path) -> tuple[LoadedSide, LoadedSide]:
@@ -143,19 +149,17 @@ def load_sources(
 ) -> tuple[LoadedSide, LoadedSide]:
     """Read both sides (folders, zips, archives); a file identical on both is parsed once."""
     cur, inc = LoadedSide(current, folders[0]), LoadedSide(incoming, folders[1])
-    current_files = _files(current)
+    # The current side's bytes are held compressed until the incoming side is read (a site
+    # is hundreds of megabytes of XML); a shared file keeps them so.
+    current_files = [(inner, _packed(file)) for inner, file in _files(current)]
     by_inner = {inner: f.data for inner, f in current_files if isinstance(f.data, bytes)}
-    incoming_files = _files(incoming)
-    same = {
-        inner
-        for inner, f in incoming_files
-        if isinstance(f.data, bytes) and by_inner.get(inner) == f.data
-    }
+    incoming_files, same = _incoming_files(incoming, by_inner)
     shared_results: dict[str, Parsed | SharedItem] = {}
-    for inner, file in current_files:
+    for inner, packed in current_files:
+        file = _unpacked(packed)
         if inner in same:
-            assert isinstance(file.data, bytes)
-            result = shared_results[inner] = _shared(file.data, file.path)
+            assert isinstance(file.data, bytes) and isinstance(packed.data, bytes)
+            result = shared_results[inner] = _shared(file.data, packed.data, file.path)
             _keep(cur, result, file.path)
         else:
             cur.add(_parse(file))
@@ -165,6 +169,35 @@ def load_sources(
         else:
             inc.add(_parse(file))
     return cur, inc
+
+
+def _packed(file: SourceFile) -> SourceFile:
+    return file if isinstance(file.data, ParseProblem) else SourceFile(file.path, pack(file.data))
+
+
+def _unpacked(file: SourceFile) -> SourceFile:
+    if isinstance(file.data, ParseProblem):
+        return file
+    return SourceFile(file.path, unpack(file.data))
+
+
+def _incoming_files(
+    incoming: ItemFiles, by_inner: dict[str, bytes]
+) -> tuple[list[_File], set[str]]:
+    """The incoming files, and those with the current side's bytes (``by_inner``, packed).
+
+    A file the current side holds too is not kept: the current side's copy stands for both.
+    """
+    found: list[_File] = []
+    same: set[str] = set()
+    for inner, file in _files(incoming):
+        current = by_inner.get(inner)
+        data = file.data
+        if current is not None and isinstance(data, bytes) and unpack(current) == data:
+            same.add(inner)
+            file = SourceFile(file.path, b"")
+        found.append((inner, file))
+    return found, same
 
 
 def _keep(side: LoadedSide, result: Parsed | SharedItem, rel_path: str) -> None:

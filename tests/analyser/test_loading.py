@@ -3,6 +3,8 @@ finds."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,3 +102,56 @@ def test_unchanged_files_are_shared_and_broken_ones_reported_on_both_sides(
         == ["uSync/v9/Content/boka.config"]
     )
     assert run_rules(cur, inc, "complete", builtin_rules()).findings == []
+
+
+SITE_VERSIONS = {
+    "clean-starter-kit": "v17",
+    "j-indies": "v9",
+    "navsjon-sportfiske": "v9",
+    "nearbeach": "v9",
+    "umbracalendar": "v17",
+    "zmenu": "v9",
+}
+
+
+def _sweeping_changes(usync: Path) -> None:
+    """Changes whose findings count every page: each template and each language deleted,
+    and a property removed from every content type (each page's values counted)."""
+    for folder in ("Templates", "Languages"):
+        for path in sorted((usync / folder).glob("*.config")):
+            mark_deleted(path)
+    for path in sorted((usync / "ContentTypes").glob("*.config")):
+        if "<GenericProperty>" in path.read_text(encoding="utf-8-sig"):
+            text = path.read_text(encoding="utf-8-sig")
+            start = text.index("<GenericProperty>")
+            end = text.index("</GenericProperty>", start) + len("</GenericProperty>")
+            path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+@pytest.mark.parametrize("site", sorted(SITE_VERSIONS))
+def test_pages_parsed_again_count_what_pages_kept_count(site: str, tmp_path: Path) -> None:
+    """Unchanged pages' models are held weakly and parsed again when asked for: on every
+    corpus site, changes that count every page find what a full load finds."""
+    current = copy_usync(site, SITE_VERSIONS[site], tmp_path / "a")
+    incoming = copy_usync(site, SITE_VERSIONS[site], tmp_path / "b")
+    _sweeping_changes(incoming)
+    full, lazy = _both_ways(current, incoming, "complete")
+    assert full.findings, site
+    assert [f.model_dump() for f in lazy.findings] == [f.model_dump() for f in full.findings]
+    assert lazy.problems == full.problems
+
+
+def test_an_unchanged_page_is_parsed_again_once_nobody_holds_it(tmp_path: Path) -> None:
+    current = copy_usync("zmenu", "v9", tmp_path / "a")
+    incoming = copy_usync("zmenu", "v9", tmp_path / "b")
+    cur, _ = load_pair(current, incoming)
+    page = next(s for s in cur.shared if s.content_type is not None)
+    first = page.model()
+    assert first is not None and page.holds(first) and page.model() is first
+    dumped, gone = first.model_dump(), weakref.ref(first)
+    del first
+    gc.collect()
+    assert gone() is None  # the shared item did not keep it
+    again = page.model()
+    assert again is not None and page.holds(again)
+    assert again.model_dump() == dumped

@@ -67,7 +67,7 @@ def _plan(ctx: AnalysisContext) -> ContentPlan:
 
 def _children(ctx: AnalysisContext, marker: EmptyItem) -> list[ContentItem]:
     if not marker.key or marker.key == ZERO_KEY:
-        candidates = [i for i in ctx.content.all_items() if at_root(i)]
+        candidates = [i for i in ctx.content.iter_all() if at_root(i)]
     else:
         candidates = ctx.content.children_of(marker.key)
     return [
@@ -107,19 +107,20 @@ def _moved_out(ctx: AnalysisContext, item: ContentItem) -> bool:
     return isinstance(after, ContentItem) and after.parent_key != item.parent_key
 
 
-def deleted_content(ctx: AnalysisContext) -> set[int]:
-    """ids of every current content and media item the import deletes, descendants included.
+def deleted_content(ctx: AnalysisContext) -> dict[int, ContentItem]:
+    """Every current content and media item the import deletes, descendants included, by id.
 
     By Delete marker, by Clean marker, or by absence (complete semantics); deleting a node
-    deletes its subtree except what the import moves elsewhere.
+    deletes its subtree except what the import moves elsewhere.  The items are kept with
+    their ids: an unchanged page's model lives only while held (``analyser.shared``).
     """
     return ctx.memo("deleted-content", lambda: _deleted_content(ctx))
 
 
-def _deleted_content(ctx: AnalysisContext) -> set[int]:
+def _deleted_content(ctx: AnalysisContext) -> dict[int, ContentItem]:
     plan = content_plan(ctx)
     roots = [item for item, _ in plan.deleted] + [c for _, gone in plan.cleaned for c in gone]
-    return {id(doomed) for root in roots for doomed in _doomed(ctx, root)}
+    return {id(doomed): doomed for root in roots for doomed in _doomed(ctx, root)}
 
 
 class ContentDeletedRule(Rule):

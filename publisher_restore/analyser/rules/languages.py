@@ -28,17 +28,16 @@ def culture_impact(ctx: AnalysisContext, iso: str) -> tuple[Impact | None, str]:
     def in_culture(value: PropertyValue) -> bool:
         return folded is not None and culture_key(value.culture) == folded
 
-    everything = ctx.content.all_items()
     in_blocks = [
         h
         for h in ctx.content.all_blocks()
         if any(culture_key(v.culture) == folded for v in h.block.values)
     ]
-    tally = ctx.content.tally().add(everything, None, in_culture)
+    tally = ctx.content.tally().add(ctx.content.records, None, in_culture)
     values = tally.add_blocks(in_blocks, None, in_culture).impact()
     named = {
         id(item): item
-        for item in everything
+        for item in ctx.content.iter_all()
         if any(culture_key(c) == folded for c in item.culture_names)
         or any(in_culture(v) for v in item.values)
     }

@@ -65,7 +65,7 @@ class TemplateRemovedRule(Rule):
         for deletion in ctx.deleted("Template"):
             ref = ItemRef(key=deletion.item.key, alias=deletion.item.alias)
             deleted.append(ref)
-            pages = left_using(ctx, ctx.content.all_items(), ref)
+            pages = left_using(ctx, ctx.content.iter_all(), ref)
             if pages and isinstance(deletion.item, TemplateItem):
                 message = (
                     f"Deleting template '{ref.alias}' leaves {counted(len(pages), noun_for(pages))}"

@@ -10,7 +10,6 @@ from publisher_restore.analyser.rules.base import Rule
 from publisher_restore.analyser.rules.type_support import (
     blocks,
     deletes_phrase,
-    instances,
     loss_impact,
     names,
     result,
@@ -188,9 +187,8 @@ class PropertyRenamedRule(Rule):
                 f"so the property starts empty and the old values are dropped on the next save."
             )
             return self.finding(subject, message, detail, stranded, Severity.RISKY)
-        impact, _ = result(
-            ctx, ctx.content.tally().add(instances(ctx, users), aliases), cur.item_type
-        )
+        pages = ctx.content.records_of_types(users)
+        impact, _ = result(ctx, ctx.content.tally().add(pages, aliases), cur.item_type)
         message = (
             f"{rename} keeps its values, but templates and models that use '{prop.alias}' break."
         )

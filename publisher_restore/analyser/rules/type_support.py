@@ -48,7 +48,7 @@ def add_instances(
     whole: bool = False,
 ) -> Tally:
     """Add the pages of ``types`` and the blocks of those that are element types."""
-    tally.add(instances(ctx, types), aliases, test, whole=whole)
+    tally.add(ctx.content.records_of_types(types), aliases, test, whole=whole)
     return tally.add_blocks(blocks(ctx, types), aliases, test, whole=whole)
 
 

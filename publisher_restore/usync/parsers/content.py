@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from lxml import etree
 
 from publisher_restore.usync.folders import handler_folder
@@ -79,7 +81,7 @@ def _per_culture(element: Element | None, tag: str) -> dict[str, str]:
     if element is None:
         return {}
     return {
-        child.get("Culture", ""): child.text or ""
+        sys.intern(child.get("Culture", "")): child.text or ""
         for child in element.iterchildren(tag=tag)
         if child.get("Culture")
     }
@@ -106,12 +108,29 @@ def _values(root: Element) -> tuple[PropertyValue, ...]:
     if properties is None:
         return ()
     return tuple(
-        PropertyValue(
-            alias=str(prop.tag),
-            culture=non_empty(value.get("Culture")),
-            segment=non_empty(value.get("Segment")),
-            value=value.text or "",
-        )
+        _value(sys.intern(str(prop.tag)), value)
         for prop in properties.iterchildren(tag=etree.Element)
         for value in prop.iterchildren(tag="Value")
     )
+
+
+_VALUE_FIELDS = set(PropertyValue.model_fields)
+"""One fields-set for every value (all four are always given): a site holds hundreds of
+thousands of values, and a set per value would be a third of their memory."""
+
+
+def _value(alias: str, element: Element) -> PropertyValue:
+    # Every field is a str (or None) by construction, so validation is skipped; aliases,
+    # cultures and segments repeat across a site and are interned.
+    return PropertyValue.model_construct(
+        _VALUE_FIELDS,
+        alias=alias,
+        culture=_interned(element.get("Culture")),
+        segment=_interned(element.get("Segment")),
+        value=element.text or "",
+    )
+
+
+def _interned(value: str | None) -> str | None:
+    found = non_empty(value)
+    return None if found is None else sys.intern(found)
