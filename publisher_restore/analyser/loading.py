@@ -9,9 +9,11 @@ object for both sides, so the rules skip the pair).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 from pydantic import ValidationError
@@ -92,20 +94,27 @@ def _at(parsed: Parsed, rel_path: str) -> Parsed:
     return parsed.model_copy(update={"path": rel_path})
 
 
-def _shared(data: bytes, packed: bytes, rel_path: str) -> Parsed | SharedItem:
-    """A shared file: a model for the context families, a SharedItem for the rest."""
+def _shared(data: bytes, kept: bytes, rel_path: str, *, compressed: bool) -> Parsed | SharedItem:
+    """A shared file: a model for the context families, a SharedItem for the rest.
+
+    ``kept`` is how the file is held: ``data`` itself, or ``data`` compressed."""
     try:
         root = parse_xml(data, rel_path)
         if str(root.tag) in MODELLED_WHEN_SHARED:
             return parse_element(root, rel_path)
-        return _identity(root, data, packed, rel_path)
+        return _identity(root, data, Kept(kept, compressed), rel_path)
     except (ItemParseError, HostileInputError, ValidationError):
         return parse_file_bytes(data, rel_path)  # the problem, worded as the loader words it
 
 
-def _identity(
-    root: etree._Element, data: bytes, packed: bytes, rel_path: str
-) -> SharedItem | Parsed:
+class Kept(NamedTuple):
+    """A shared file's bytes as they are held, and whether compressed."""
+
+    data: bytes
+    compressed: bool
+
+
+def _identity(root: etree._Element, data: bytes, kept: Kept, rel_path: str) -> SharedItem | Parsed:
     item_type, key, alias = str(root.tag), normalise_guid(root.get("Key")), root.get("Alias")
     legacy_type = ""
     if item_type not in PARSERS and is_legacy_content(root, rel_path):
@@ -119,7 +128,14 @@ def _identity(
         if parent is not None and (parent.get("Key") or (parent.text or "").strip()):
             refs = (*refs, item_ref(parent))
         return SharedItem(
-            item_type, key, alias or "", rel_path, data, source_refs=refs, packed=packed
+            item_type,
+            key,
+            alias or "",
+            rel_path,
+            data,
+            source_refs=refs,
+            packed=kept.data,
+            compressed=kept.compressed,
         )
     if item_type in ("Content", "Media"):
         info = root.find("Info")
@@ -131,7 +147,15 @@ def _identity(
             parent = info.find("Parent")
             parent_key = None if parent is None else guid_or_raw(parent.get("Key"))
     return SharedItem(
-        item_type, key, alias or "", rel_path, data, content_type, parent_key, packed=packed
+        item_type,
+        key,
+        alias or "",
+        rel_path,
+        data,
+        content_type,
+        parent_key,
+        packed=kept.data,
+        compressed=kept.compressed,
     )
 
 
@@ -149,17 +173,18 @@ def load_sources(
 ) -> tuple[LoadedSide, LoadedSide]:
     """Read both sides (folders, zips, archives); a file identical on both is parsed once."""
     cur, inc = LoadedSide(current, folders[0]), LoadedSide(incoming, folders[1])
-    # The current side's bytes are held compressed until the incoming side is read (a site
-    # is hundreds of megabytes of XML); a shared file keeps them so.
-    current_files = [(inner, _packed(file)) for inner, file in _files(current)]
-    by_inner = {inner: f.data for inner, f in current_files if isinstance(f.data, bytes)}
-    incoming_files, same = _incoming_files(incoming, by_inner)
+    held = _CurrentFiles()
+    for inner, file in _files(current):
+        held.add(inner, file)
+    incoming_files, same = _incoming_files(incoming, held.digests)
     shared_results: dict[str, Parsed | SharedItem] = {}
-    for inner, packed in current_files:
-        file = _unpacked(packed)
+    for inner, kept in held.files:
+        file = held.unpacked(kept)
         if inner in same:
-            assert isinstance(file.data, bytes) and isinstance(packed.data, bytes)
-            result = shared_results[inner] = _shared(file.data, packed.data, file.path)
+            assert isinstance(file.data, bytes) and isinstance(kept.data, bytes)
+            result = shared_results[inner] = _shared(
+                file.data, kept.data, file.path, compressed=held.compressing
+            )
             _keep(cur, result, file.path)
         else:
             cur.add(_parse(file))
@@ -169,6 +194,40 @@ def load_sources(
         else:
             inc.add(_parse(file))
     return cur, inc
+
+
+PLAIN_BUDGET = 32_000_000
+"""Bytes of the current side held as they are; past them every file is held compressed.
+
+A site is hundreds of megabytes of XML: compressed (zstd, about 2 to 5 times smaller) its
+bytes stop deciding the peak memory.  Compressing costs about a third of loading, so a site
+under the budget (most real sites: the largest corpus site is under 1 MB) keeps its bytes
+plain and loads at full speed."""
+
+
+class _CurrentFiles:
+    """The current side's files as read, with a digest of each, plain until the budget."""
+
+    def __init__(self) -> None:
+        self.files: list[_File] = []
+        self.digests: dict[str, bytes] = {}
+        self.compressing = False
+        self._plain_bytes = 0
+
+    def add(self, inner: str, file: SourceFile) -> None:
+        if isinstance(file.data, bytes):
+            self.digests[inner] = _digest(file.data)
+            self._plain_bytes += len(file.data)
+        if self.compressing:
+            file = _packed(file)
+        elif self._plain_bytes > PLAIN_BUDGET:
+            self.compressing = True
+            self.files = [(i, _packed(f)) for i, f in self.files]
+            file = _packed(file)
+        self.files.append((inner, file))
+
+    def unpacked(self, file: SourceFile) -> SourceFile:
+        return _unpacked(file) if self.compressing else file
 
 
 def _packed(file: SourceFile) -> SourceFile:
@@ -181,19 +240,22 @@ def _unpacked(file: SourceFile) -> SourceFile:
     return SourceFile(file.path, unpack(file.data))
 
 
-def _incoming_files(
-    incoming: ItemFiles, by_inner: dict[str, bytes]
-) -> tuple[list[_File], set[str]]:
-    """The incoming files, and those with the current side's bytes (``by_inner``, packed).
+def _digest(data: bytes) -> bytes:
+    """What identifies a file's bytes (comparing digests spares unpacking the current side)."""
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _incoming_files(incoming: ItemFiles, digests: dict[str, bytes]) -> tuple[list[_File], set[str]]:
+    """The incoming files, and those with the current side's bytes (``digests``).
 
     A file the current side holds too is not kept: the current side's copy stands for both.
     """
     found: list[_File] = []
     same: set[str] = set()
     for inner, file in _files(incoming):
-        current = by_inner.get(inner)
+        current = digests.get(inner)
         data = file.data
-        if current is not None and isinstance(data, bytes) and unpack(current) == data:
+        if current is not None and isinstance(data, bytes) and _digest(data) == current:
             same.add(inner)
             file = SourceFile(file.path, b"")
         found.append((inner, file))

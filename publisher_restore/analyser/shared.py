@@ -49,6 +49,7 @@ class SharedItem:
     """Identity of an unchanged item (the same object on both sides) and its lazy model."""
 
     __slots__ = (
+        "_compressed",
         "_model",
         "_packed",
         "_parsed",
@@ -74,15 +75,17 @@ class SharedItem:
         source_refs: tuple[ItemRef, ...] = (),
         *,
         packed: bytes | None = None,
+        compressed: bool = True,
     ) -> None:
         self.item_type = item_type
         self.key = key
         self.alias = alias
         self.path = path
+        self._compressed = compressed
         if packed is None:
             self.data = data
         else:
-            self._packed = packed  # ``data`` as ``pack`` compressed it
+            self._packed = packed  # ``data``, as ``pack`` compressed it when ``compressed``
         self.content_type = content_type  # set for content and media (not blueprints)
         self.parent_key = parent_key
         self.source_refs = source_refs  # for a type: its compositions and parent
@@ -93,11 +96,11 @@ class SharedItem:
     @property
     def data(self) -> bytes:
         """The file's bytes."""
-        return unpack(self._packed)
+        return unpack(self._packed) if self._compressed else self._packed
 
     @data.setter
     def data(self, value: bytes) -> None:
-        self._packed = pack(value)
+        self._packed = pack(value) if self._compressed else value
 
     def model(self) -> AnyItem | None:
         """The parsed item (None if, unexpectedly, it does not fit the model)."""

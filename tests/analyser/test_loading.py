@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher_restore.analyser import AnalysisResult, run_rules
+from publisher_restore.analyser import AnalysisResult, loading, run_rules
 from publisher_restore.analyser.findings import Semantics
 from publisher_restore.analyser.loading import load_pair
 from publisher_restore.analyser.rules import builtin_rules
@@ -74,8 +74,19 @@ CHANGES: dict[str, tuple[str, Callable[[Path], None]]] = {
 }
 
 
+@pytest.fixture(params=["plain", "compressed"])
+def held_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the current side's bytes are held: plain (a site under ``PLAIN_BUDGET``,
+    as every corpus site is) and compressed (a site over it)."""
+    if request.param == "compressed":
+        monkeypatch.setattr(loading, "PLAIN_BUDGET", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_shared_loading_finds_what_a_full_load_finds(change: str, tmp_path: Path) -> None:
+def test_shared_loading_finds_what_a_full_load_finds(
+    change: str, held_as: str, tmp_path: Path
+) -> None:
     site, edit = CHANGES[change]
     version = "v17" if site == "clean-starter-kit" else "v9"
     current = copy_usync(site, version, tmp_path / "a")
@@ -89,7 +100,7 @@ def test_shared_loading_finds_what_a_full_load_finds(change: str, tmp_path: Path
 
 
 def test_unchanged_files_are_shared_and_broken_ones_reported_on_both_sides(
-    tmp_path: Path,
+    held_as: str, tmp_path: Path
 ) -> None:
     current = copy_usync("navsjon-sportfiske", "v9", tmp_path / "a")
     incoming = copy_usync("navsjon-sportfiske", "v9", tmp_path / "b")
@@ -102,6 +113,8 @@ def test_unchanged_files_are_shared_and_broken_ones_reported_on_both_sides(
         == ["uSync/v9/Content/boka.config"]
     )
     assert run_rules(cur, inc, "complete", builtin_rules()).findings == []
+    home = next(s for s in cur.shared if s.path.endswith("/home.config"))
+    assert home.data == (current / "Content" / "home.config").read_bytes()
 
 
 SITE_VERSIONS = {
@@ -129,7 +142,9 @@ def _sweeping_changes(usync: Path) -> None:
 
 
 @pytest.mark.parametrize("site", sorted(SITE_VERSIONS))
-def test_pages_parsed_again_count_what_pages_kept_count(site: str, tmp_path: Path) -> None:
+def test_pages_parsed_again_count_what_pages_kept_count(
+    site: str, held_as: str, tmp_path: Path
+) -> None:
     """Unchanged pages' models are held weakly and parsed again when asked for: on every
     corpus site, changes that count every page find what a full load finds."""
     current = copy_usync(site, SITE_VERSIONS[site], tmp_path / "a")
