@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -50,7 +51,7 @@ class SqliteNonceStore:
             return
         ensure_state_dir(self.path.parent)
         with self._connect() as connection:
-            connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(connection)
             for statement in _SCHEMA:
                 connection.execute(statement)
         self._ready = True
@@ -97,3 +98,21 @@ class SqliteNonceStore:
             yield connection
         finally:
             connection.close()
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting while another process holds it.
+
+    SQLite answers "database is locked" at once, without its busy handler, when two
+    connections switch a new file's journal mode together (two server processes taking
+    their first request), so the wait is here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

@@ -203,19 +203,23 @@ def _remember_all(
     results.put(sum(store.remember("dev-site", nonce, int(NOW), NOW) for nonce in nonces))
 
 
-def test_two_processes_never_both_accept_one_nonce(store: SqliteNonceStore) -> None:
+def test_two_processes_never_both_accept_one_nonce(tmp_path: Path) -> None:
+    # Each round on a new file: two processes' first writes also race to set the file up.
     nonces = [f"nonce-{index:04d}-abcdefghijkl" for index in range(150)]
     context = multiprocessing.get_context("spawn")
-    results: multiprocessing.Queue[int] = context.Queue()
-    start = context.Barrier(2)
-    workers = [
-        context.Process(target=_remember_all, args=(str(store.path), nonces, start, results))
-        for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    accepted = [results.get(timeout=5) for _ in workers]
-    assert sum(accepted) == len(nonces)
-    assert store.count() == len(nonces)
+    for round_ in range(4):
+        store = SqliteNonceStore(tmp_path / f"round-{round_}" / "nonces.sqlite3")
+        results: multiprocessing.Queue[int] = context.Queue()
+        start = context.Barrier(2)
+        workers = [
+            context.Process(target=_remember_all, args=(str(store.path), nonces, start, results))
+            for _ in range(2)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+        accepted = [results.get(timeout=5) for _ in workers]
+        assert sum(accepted) == len(nonces)
+        assert store.count() == len(nonces)
