@@ -13,24 +13,55 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from publisher_restore.cli import history, pack, points, publish, restoring, serve
-from publisher_restore.cli.demo import demo
-from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
+from publisher_restore.cli.lazy_group import LazyGroup
 from publisher_restore.cli.output import fail
-from publisher_restore.cli.state import CliState
 from publisher_restore.errors import OperationCancelled, PublisherRestoreError
 from publisher_restore.lifecycle import Lifecycle
 from publisher_restore.plugin_manager import build_plugin_manager
-from publisher_restore.runtime import Runtime
 from publisher_restore.version import __version__
 
 PROG = "publisher-restore"
+_CLI = "publisher_restore.cli"
+COMMANDS = {
+    **{
+        name: f"{_CLI}.points:{attribute}"
+        for name, attribute in {
+            "create": "create",
+            "list": "list_points",
+            "show": "show",
+            "verify": "verify",
+            "export": "export",
+            "import-point": "import_point",
+            "delete": "delete",
+            "pin": "pin",
+            "prune": "prune",
+        }.items()
+    },
+    "check": f"{_CLI}.restoring:check",
+    "restore": f"{_CLI}.restoring:restore",
+    "recover": f"{_CLI}.restoring:recover",
+    "push": f"{_CLI}.publish:push",
+    "pull": f"{_CLI}.publish:pull",
+    "pack": f"{_CLI}.pack:pack_group",
+    "history": f"{_CLI}.history:history",
+    "undo": f"{_CLI}.history:undo",
+    "serve": f"{_CLI}.serve:serve",
+    "dashboard": f"{_CLI}.serve:dashboard",
+    "demo": f"{_CLI}.demo:demo",
+    "analyse": f"{_CLI}.analyse:analyse_command",
+}
+"""Every built-in command by name, and where it is defined (imported when it runs)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--site",
     "site_dir",
@@ -43,28 +74,10 @@ PROG = "publisher-restore"
 @click.pass_context
 def cli(ctx: click.Context, site_dir: Path) -> None:
     """Restore points and damaging-change protection for uSync sites."""
+    from publisher_restore.cli.state import CliState
+    from publisher_restore.runtime import Runtime
+
     ctx.obj = CliState(Runtime.open(site_dir, ctx.obj or build_plugin_manager()))
-
-
-def _add_commands(group: click.Group) -> None:
-    for command in (
-        *points.COMMANDS,
-        *restoring.COMMANDS,
-        *publish.COMMANDS,
-        *pack.COMMANDS,
-        *history.COMMANDS,
-        *serve.COMMANDS,
-        demo,
-    ):
-        group.add_command(command)
-    try:
-        from publisher_restore.cli.analyse import analyse_command
-    except ImportError:  # pragma: no cover - the analyser ships with the package
-        return
-    group.add_command(analyse_command)
-
-
-_add_commands(cli)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,12 +94,12 @@ def main(argv: list[str] | None = None) -> None:
         where = f"{error.filename}: " if error.filename else ""
         fail(f"{where}{error.strerror or error}", 1)
     except KeyboardInterrupt:
-        fail(interrupted_message(args), INTERRUPTED_EXIT_CODE, prefix="")
+        _fail_interrupted(args)
     except click.exceptions.Abort as abort:
         if _by_ctrl_c(abort):
             if abort.__cause__ is None:  # at a prompt: click leaves the cursor after it
                 click.echo(err=True)
-            fail(interrupted_message(args), INTERRUPTED_EXIT_CODE, prefix="")
+            _fail_interrupted(args)
         fail("cancelled; nothing was changed", OperationCancelled.exit_code)
     except click.UsageError as error:
         fail(usage_message(error), error.exit_code)
@@ -96,6 +109,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(done.exit_code)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _fail_interrupted(args: list[str]) -> NoReturn:
+    # Imported here: saying what state the site is in reads the restore journal, which
+    # needs most of the package; every other run is spared the import.
+    from publisher_restore.cli.interrupted import INTERRUPTED_EXIT_CODE, interrupted_message
+
+    fail(interrupted_message(args), INTERRUPTED_EXIT_CODE, prefix="")
 
 
 def _by_ctrl_c(abort: click.exceptions.Abort) -> bool:

@@ -8,14 +8,19 @@ operation to its caller.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from publisher_restore.hookspecs import hookimpl
-from publisher_restore.operations.contexts import DecisionContext
-from publisher_restore.operations.decisions import Decision, DecisionRequest
-from publisher_restore.operations.policy import COVERED, PublisherPolicy
+
+if TYPE_CHECKING:  # the plugin manager loads this module on every start: import lightly
+    from publisher_restore.operations.contexts import DecisionContext
+    from publisher_restore.operations.decisions import Decision, DecisionRequest
 
 
 @hookimpl(trylast=True)
 def decide_damaging_change(context: DecisionContext, request: DecisionRequest) -> Decision | None:
+    from publisher_restore.operations.policy import COVERED, PublisherPolicy
+
     if request.operation not in COVERED:
         return None  # parsed only when it applies: a bad Push value never stops a restore
     return PublisherPolicy.from_settings(context.site.settings).decide(request)

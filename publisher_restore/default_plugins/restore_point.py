@@ -11,12 +11,17 @@ module's) and registers its own ``before_import``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from publisher_restore.hookspecs import hookimpl
-from publisher_restore.operations.contexts import PublishContext
-from publisher_restore.operations.decisions import Choice
+
+if TYPE_CHECKING:  # the plugin manager loads this module on every start: import lightly
+    from publisher_restore.operations.contexts import PublishContext
 
 
 @hookimpl(trylast=True)
 def before_import(context: PublishContext) -> None:
+    from publisher_restore.operations.decisions import Choice
+
     if context.decision.choice is Choice.RESTORE_POINT:
         context.take_restore_point()

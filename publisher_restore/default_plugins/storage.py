@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from publisher_restore.hookspecs import hookimpl
-from publisher_restore.operations.contexts import RegisterStorageProvider
+
+if TYPE_CHECKING:  # the plugin manager loads this module on every start: import lightly
+    from publisher_restore.operations.contexts import RegisterStorageProvider
 
 
 @hookimpl
