@@ -204,7 +204,9 @@ def print_plan(plan: RestorePlan, details: bool) -> None:
         f"{summary['files']['delete']} removed)."
     )
     if plan.selection is not None:
-        click.echo(f"Partial restore: {len(plan.selection)} selected path(s); nothing else.")
+        click.echo(
+            f"Partial restore: {plural(len(plan.selection), 'selected path')}; nothing else."
+        )
     for change in plan.changes:
         label = f"{change.item_type} {change.alias!r}" if change.item_type else change.scope.value
         click.echo(f"  {change.change:<6} {label}  {change.path}")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.errors import DecisionRequiredError
 from publisher_restore.operations.decisions import Choice, Decision
 from publisher_restore.operations.import_plan import PreparedImport
@@ -92,7 +93,7 @@ def stop_message(prepared: PreparedImport, decision: Decision) -> str:
     return (
         f"{prepared.operation.value} to {prepared.target} stopped: it needs a decision ({why}) "
         "and nobody can be asked (no terminal, or --no-input); "
-        f"{len(reaching)} finding(s) at or above {prepared.threshold.value}: "
+        f"{counted(len(reaching), 'finding')} at or above {prepared.threshold.value}: "
         f"{first.code} [{first.severity.value}] {first.message.rstrip('.')}{more}; "
         "rerun with --yes to take a restore point and continue, or on a terminal to choose; "
         "the target was not changed"

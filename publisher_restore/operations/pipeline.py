@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from publisher_restore.analyser.findings import Finding
+from publisher_restore.analyser.wording import counted
 from publisher_restore.errors import (
     OperationCancelled,
     OperationVetoed,
@@ -514,7 +515,7 @@ def _prepare_detail(prepared: PreparedImport) -> str:
     )
     files = [f for f in prepared.files if f.after is not None]
     if files:
-        text += f"; {len(files)} site file(s)"
+        text += f"; {counted(len(files), 'site file')}"
     return text
 
 

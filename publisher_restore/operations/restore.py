@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publisher_restore.analyser.wording import counted, verb
 from publisher_restore.errors import (
     IntegrityError,
     PlanOutdatedError,
@@ -77,7 +78,7 @@ class PreparedRestore(PreparedOperation):
             blocked += _blocked_now(root, self.plan.operations)
         if blocked:
             raise SiteError(
-                f"restore refused, nothing was changed: {len(blocked)} path(s) cannot "
+                f"restore refused, nothing was changed: {counted(len(blocked), 'path')} cannot "
                 f"be written safely; first: {blocked[0]}"
             )
 
@@ -165,7 +166,8 @@ class RestoreOperation:
         changed = differing_paths(seen, now.files)
         if changed:
             raise PlanOutdatedError(
-                f"the site changed since the check ({len(changed)} selected file(s) differ, "
+                f"the site changed since the check ({counted(len(changed), 'selected file')} "
+                f"{verb(len(changed), 'differs', 'differ')}, "
                 f"first: {changed[0]}); {AGAIN}"
             )
         return narrowed

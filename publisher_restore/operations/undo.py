@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.errors import RestorePointNotFoundError, UndoImpossibleError
 from publisher_restore.operations.contexts import DecisionContext
 from publisher_restore.operations.decide import ask_plugins, refuse_unless_final
@@ -222,7 +223,9 @@ class UndoOperation:
             restore_point=pre_undo_point,
             undoes=undone.id,
             changes=changes,
-            notes=[f"{len(prepared.conflicts) - len(prepared.forced)} conflict(s) left alone"]
+            notes=[
+                f"{counted(len(prepared.conflicts) - len(prepared.forced), 'conflict')} left alone"
+            ]
             if prepared.conflicts
             else [],
         )

@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 
+from publisher_restore.analyser.wording import counted, verb
 from publisher_restore.errors import IntegrityError
 from publisher_restore.restore.archive import verify_archive
 from publisher_restore.restore.contents import PointContents
@@ -82,7 +83,10 @@ def _users(contents: PointContents) -> dict[str, list[int]]:
 
 def _needed_by(users: dict[str, list[int]], name: str, contents: PointContents) -> str:
     rows = users.get(name, [])
-    return f" ({len(rows)} file(s) need it, first: {contents.paths[rows[0]]})" if rows else ""
+    if not rows:
+        return ""
+    need = verb(len(rows), "needs", "need")
+    return f" ({counted(len(rows), 'file')} {need} it, first: {contents.paths[rows[0]]})"
 
 
 def _verify_pack(

@@ -142,7 +142,7 @@ def test_missing_members_are_counted_and_named() -> None:
     with pytest.raises(IntegrityError) as caught:
         verify(honest(), expected)
     message = str(caught.value)
-    assert "7 manifest file(s) missing" in message
+    assert "7 manifest files missing" in message
     assert "media/extra-0.jpg" in message and "and 2 more" in message
 
 

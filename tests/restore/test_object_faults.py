@@ -89,7 +89,7 @@ def test_a_damaged_or_missing_object_is_named_and_refused_before_any_write(
     assert not verified.ok and verified.error is not None
     assert name in verified.error
     if kind == "pack":
-        assert "file(s) need it, first: " in verified.error
+        assert " it, first: " in verified.error
     cli = run_cli(sample_site, "verify", point.id)
     assert cli.returncode == 5 and point.id in cli.stdout and name in cli.stdout
 

@@ -161,7 +161,7 @@ def test_upload_plan_import_then_undo_with_a_conflict_left_alone(
 
     page.get_by_role("button", name=re.compile(r"^Import 2 changes")).click()
     result = wait_for_job(page)
-    assert "Imported grid-update.usync: 2 file(s) written. A restore point was taken" in result
+    assert "Imported grid-update.usync: 2 files written. A restore point was taken" in result
     assert b"introText" not in (site / GRID).read_bytes()
     imported = history(site).entries()[0][0].record  # newest first
     assert imported.kind.value == "import" and imported.restore_point

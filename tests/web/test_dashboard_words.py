@@ -70,3 +70,10 @@ def test_an_uploaded_file_name_is_shown_as_a_name_never_a_path(
     header: str | None, shown: str
 ) -> None:
     assert file_name(header) == shown
+
+
+def test_counts_on_pages_are_singular_for_one() -> None:
+    from publisher_restore.web.dashboard.render import TEMPLATES
+
+    page = TEMPLATES.from_string("{{ 1|counted('path') }}; {{ 3|counted('selected change') }}")
+    assert page.render() == "1 path; 3 selected changes"

@@ -16,6 +16,7 @@ from typing import BinaryIO, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.errors import HostileInputError, IntegrityError
 from publisher_restore.restore.archive.limits import (
     DEFAULT_LIMITS,
@@ -190,9 +191,9 @@ class VerifiedArchive:
             shown = ", ".join(missing[:_MISSING_SHOWN])
             extra = len(missing) - _MISSING_SHOWN
             more = f" and {extra} more" if extra > 0 else ""
+            absent = counted(len(missing), "manifest file")
             raise IntegrityError(
-                f"archive truncated or incomplete: {len(missing)} manifest file(s) missing "
-                f"({shown}{more})"
+                f"archive truncated or incomplete: {absent} missing ({shown}{more})"
             )
 
 

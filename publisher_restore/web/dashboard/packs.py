@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.errors import HostileInputError, PackContentError
 from publisher_restore.operations.contexts import PublishOutcome
 from publisher_restore.operations.decisions import Choice, Decision, OperationKind
@@ -156,7 +157,7 @@ async def import_pack(
             message = "Nothing to import: the site already holds everything in this pack."
         else:
             message = (
-                f"Imported {upload.name}: {result.written} file(s) written"
+                f"Imported {upload.name}: {counted(result.written, 'file')} written"
                 + (f", {result.failed} failed" if result.failed else "")
                 + "."
                 + (" A restore point was taken first." if result.restore_point else "")

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.version import __version__
 from publisher_restore.web import formatting
 from publisher_restore.web.dashboard.state import DashboardState, dashboard_state
@@ -26,6 +27,7 @@ TEMPLATES.filters.update(
     ago=formatting.ago,
     iso=formatting.iso,
     sentence=formatting.sentence,
+    counted=counted,
 )
 
 

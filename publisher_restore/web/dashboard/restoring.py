@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.operations.restore import PreparedRestore, RestoreOperation
 from publisher_restore.progress import Progress
 from publisher_restore.restore.store import LATEST
@@ -41,7 +42,7 @@ def start_check(point_id: str, state: State, session: SignedIn) -> Response:
         entry = state.checks.add(prepared)
         count = len(prepared.plan.changes)
         return JobOutcome(
-            message=f"Checked: restoring would change {count} item(s) or file(s).",
+            message=f"Checked: restoring would change {_items_or_files(count)}.",
             next_url=f"/checks/{entry.id}",
             data={"check_id": entry.id},
         )
@@ -127,8 +128,13 @@ def _restore(
     result = operation.execute(prepared, decision)
     state.checks.discard(check_id)
     what = f"{len(selected)} of {len(changes)} changes" if partial else "every change"
-    message = f"Restored {what}: {result.written} file(s) written, {result.deleted} removed." + (
+    written = counted(result.written, "file")
+    message = f"Restored {what}: {written} written, {result.deleted} removed." + (
         " A pre-restore restore point was taken first." if result.pre_restore_point else ""
     )
     data = {**result.model_dump(mode="json"), "partial": partial, "selected": len(selected)}
     return JobOutcome(message=message, next_url="/", data=data)
+
+
+def _items_or_files(count: int) -> str:
+    return f"{count} item or file" if count == 1 else f"{count} items or files"

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from publisher_restore.analyser.wording import counted
 from publisher_restore.operations.decisions import Choice, Decision
 from publisher_restore.operations.restore import RestoreOperation
 from publisher_restore.operations.undo import UndoOperation
@@ -64,8 +65,9 @@ def start_undo_check(operation_id: str, state: State, session: SignedIn) -> Resp
         count = len(prepared.restore.plan.changes) if prepared.restore else 0
         return JobOutcome(
             message=(
-                f"Checked: undoing would put back {count} item(s) or file(s); "
-                f"{len(prepared.conflicts)} conflict(s)."
+                f"Checked: undoing would put back "
+                f"{'1 item or file' if count == 1 else f'{count} items or files'}; "
+                f"{counted(len(prepared.conflicts), 'conflict')}."
             ),
             next_url=f"/undo-checks/{entry.id}",
             data={"check_id": entry.id},
@@ -116,9 +118,9 @@ async def undo(request: Request, check_id: str, state: State, session: SignedIn)
         result = undo_op.execute(plan, decision)
         state.undo_checks.discard(check_id)
         message = (
-            f"Undid {check.operation_id}: {result.written} file(s) written, "
+            f"Undid {check.operation_id}: {counted(result.written, 'file')} written, "
             f"{result.deleted} removed"
-            + (f"; {result.conflicts} conflict(s) left alone" if result.conflicts else "")
+            + (f"; {counted(result.conflicts, 'conflict')} left alone" if result.conflicts else "")
             + "."
             + (" A pre-undo restore point was taken first." if result.pre_undo_point else "")
         )
