@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -57,18 +56,13 @@ def test_a_fifo_named_config_is_a_problem_and_never_opened_for_a_blocking_read(
     assert done.stdout.strip() == f"[{fifo}] [{fifo}]"
 
 
-def test_a_device_named_config_is_not_read(tmp_path: Path) -> None:
-    folder = _version_folder(tmp_path)
-    try:
-        os.mknod(folder / "zero.config", stat.S_IFCHR | 0o600, os.makedev(1, 5))
-    except PermissionError:
-        pytest.skip("creating a device node needs CAP_MKNOD")
-    loaded = load_items(tmp_path, tmp_path / "uSync")
-    assert [(p.path, p.problem) for p in loaded.problems] == [
-        ("uSync/v9/DataTypes/zero.config", "not a regular file (a character device): not read")
-    ]
-    direct = read_item_bytes(folder / "zero.config", "zero.config")
-    assert isinstance(direct.data, ParseProblem) and "character device" in direct.data.problem
+def test_a_device_is_not_read() -> None:
+    # /dev/zero is endless: reading it whole would never finish.  The folder walk reaches
+    # a device the way it reaches the FIFO above (same check), so this reads one directly
+    # rather than creating a device node, which needs privileges.
+    read = read_item_bytes("/dev/zero", "uSync/v9/DataTypes/zero.config")
+    assert isinstance(read.data, ParseProblem)
+    assert read.data.problem == "not a regular file (a character device): not read"
 
 
 def test_a_file_over_the_limit_is_a_problem_without_being_read(tmp_path: Path) -> None:
