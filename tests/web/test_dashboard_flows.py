@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import zstandard
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from publisher_restore.plugin_manager import build_plugin_manager
 from publisher_restore.restore.export import MANIFEST_MEMBER
@@ -30,7 +30,6 @@ from tests.web.helpers import (
     VIEWPORT,
     Server,
     Watcher,
-    launch,
     password_hash,
     row_ids,
     serving,
@@ -68,21 +67,6 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     with serving(site, log, env) as running:
         assert running.started["sign_in"] == "password"
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def watcher() -> Iterator[Watcher]:
-    watching = Watcher()
-    yield watching
-    assert watching.problems == []
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from publisher_restore.operations.decisions import OperationKind
 from publisher_restore.operations.history import OperationHistory
@@ -38,7 +38,6 @@ from tests.web.helpers import (
     Server,
     Watcher,
     cli_command,
-    launch,
     password_hash,
     serving,
     shot,
@@ -91,21 +90,6 @@ def server(site: Path, work: Path) -> Iterator[Server]:
     }
     with serving(site, work / "serve.log", env) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def watcher() -> Iterator[Watcher]:
-    watching = Watcher()
-    yield watching
-    assert watching.problems == []
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.conftest import SAMPLE_SITE, copy_site
-from tests.web.helpers import VIEWPORT, Server, Watcher, cli_command, launch, serving, shot
+from tests.web.helpers import VIEWPORT, Server, Watcher, cli_command, serving, shot
 
 pytestmark = pytest.mark.xdist_group("dashboard-login-link")
 
@@ -29,14 +29,6 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     env = {"uSync__Restore__Dashboard__PasswordHash": ""}
     with serving(site, log, env) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_the_printed_link_signs_in_once(browser: Browser, server: Server) -> None:

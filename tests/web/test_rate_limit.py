@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.conftest import SAMPLE_SITE, copy_site
 from tests.web.helpers import (
@@ -15,7 +15,6 @@ from tests.web.helpers import (
     VIEWPORT,
     Server,
     Watcher,
-    launch,
     password_hash,
     serving,
     shot,
@@ -28,14 +27,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"uSync__Restore__Dashboard__PasswordHash": password_hash()}
     with serving(site, tmp_path_factory.mktemp("serve") / "serve.log", env) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def sign_in_from(server: Server, address: str, password: str) -> httpx.Response:
