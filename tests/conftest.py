@@ -8,11 +8,22 @@ from pathlib import Path
 import pytest
 
 from publisher_restore.sample import sample_site_path
+from tests import shared_folder
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+REPO = shared_folder.REPO
+CORPUS = shared_folder.CORPUS
 SAMPLE_SITE = sample_site_path()
 CORPUS_SITES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without the corpus most tests cannot run: stop at once and say where it was looked for."""
+    if not CORPUS_SITES:
+        raise pytest.UsageError(
+            f"the shared corpus was not found at {CORPUS}: the tests read real uSync exports "
+            "from ../shared/corpus beside the repository; clone beside it, or set "
+            f"{shared_folder.ENV} to the shared folder"
+        )
 
 
 def copy_site(source: Path, target: Path) -> Path:

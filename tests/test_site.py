@@ -16,9 +16,10 @@ from publisher_restore.restore.manifest import Scope
 from publisher_restore.sample import sample_site_path
 from publisher_restore.site import Site, SiteFile, SkippedPath
 from publisher_restore.storage.local import LocalStorageProvider
+from tests.shared_folder import CORPUS as SHARED_CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / ".." / "shared" / "corpus"
+CORPUS = SHARED_CORPUS
 SAMPLE = sample_site_path()
 DEFAULTS = RestoreSettings()
 

@@ -18,8 +18,9 @@ from publisher_restore.analyser.sides import SimpleItemSource
 from publisher_restore.hookspecs import hookimpl
 from publisher_restore.plugin_manager import build_plugin_manager
 from tests.analyser.helpers import REPO, base_items, without_property
+from tests.shared_folder import SHARED
 
-CATALOGUE = REPO.parent / "shared" / "docs" / "damaging-changes.md"
+CATALOGUE = SHARED / "docs" / "damaging-changes.md"
 
 
 def _catalogue_codes(path: Path) -> dict[str, str]:

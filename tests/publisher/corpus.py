@@ -8,9 +8,10 @@ from pathlib import Path
 from publisher_restore.publisher.lookup import SourceItems
 from publisher_restore.site import Site
 from publisher_restore.usync.loader import load_items
+from tests.shared_folder import SHARED as SHARED_FOLDER
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = (REPO.parent / "shared").resolve()
+SHARED = SHARED_FOLDER
 CORPUS = SHARED / "corpus"
 USYNC_FORMAT_DOC = SHARED / "docs" / "usync-format.md"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.shared_folder import CORPUS as SHARED_CORPUS
+
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
+CORPUS = SHARED_CORPUS
 SAMPLES = REPO / "fixtures" / "usync-samples"
 
 
